@@ -1,0 +1,81 @@
+/**
+ * Typed errors shared by every layer. Each carries a stable `code` (used as the
+ * Temporal ApplicationFailure type, so operators can filter on it), whether a
+ * retry could help, and a message that names what failed and where.
+ * Messages must never contain secrets: URLs are passed through redactUrl first.
+ */
+export abstract class UkChargersError extends Error {
+  abstract readonly code: string;
+  abstract readonly retryable: boolean;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The registry answered with an error status, timed out or could not be reached. */
+export class SourceError extends UkChargersError {
+  readonly code = 'SourceError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly details: { url: string; status?: number; retryAfterMs?: number } ,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The payload is not valid JSON, or not a registry payload (no ChargeDevice array). */
+export class PayloadError extends UkChargersError {
+  readonly code = 'PayloadError';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly details: { byteOffset?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The payload ended before the JSON document was complete (truncated body): a re-fetch may help. */
+export class TruncatedPayloadError extends UkChargersError {
+  readonly code = 'TruncatedPayloadError';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly details: { byteOffset: number },
+  ) {
+    super(message);
+  }
+}
+
+/** A storage operation failed. Credentials and missing buckets are not retryable; blips are. */
+export class StorageError extends UkChargersError {
+  readonly code = 'StorageError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly details: { uri: string; operation: string },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A key that was expected to exist does not. */
+export class BlobNotFoundError extends StorageError {
+  override readonly code = 'BlobNotFound';
+  constructor(uri: string, operation: string) {
+    super(`${operation}: ${uri} does not exist`, false, { uri, operation });
+  }
+}
+
+/** The settings are invalid; `problems` lists every one, not just the first. */
+export class ConfigError extends UkChargersError {
+  readonly code = 'ConfigError';
+  readonly retryable = false;
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}

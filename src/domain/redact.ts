@@ -1,0 +1,23 @@
+const SECRET_QUERY_PARAMS = /^(key|apikey|api_key|api-key|token|access_token|auth|password|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
+
+/**
+ * Returns the URL with credentials removed: userinfo and the values of query
+ * parameters that commonly carry secrets. Used for everything that can reach
+ * workflow history or logs. Strings that are not URLs come back unchanged.
+ */
+export function redactUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw;
+  }
+  if (url.username || url.password) {
+    url.username = 'REDACTED';
+    url.password = '';
+  }
+  for (const name of [...url.searchParams.keys()]) {
+    if (SECRET_QUERY_PARAMS.test(name)) url.searchParams.set(name, 'REDACTED');
+  }
+  return url.toString();
+}
