@@ -52,7 +52,7 @@ export class TruncatedPayloadError extends UkChargersError {
 
 /** A storage operation failed. Credentials and missing buckets are not retryable; blips are. */
 export class StorageError extends UkChargersError {
-  readonly code = 'StorageError';
+  readonly code: string = 'StorageError';
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -77,5 +77,17 @@ export class ConfigError extends UkChargersError {
   readonly retryable = false;
   constructor(readonly problems: string[]) {
     super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+/** The publish guard refused to replace the published CSV; the new one stays in history. */
+export class PublishRefusedError extends UkChargersError {
+  readonly code = 'PublishRefused';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly details: { historyUri: string },
+  ) {
+    super(message);
   }
 }

@@ -21,3 +21,8 @@ export function redactUrl(raw: string): string {
   }
   return url.toString();
 }
+
+/** True when the URL holds userinfo or a secret-looking query parameter; such URLs must stay out of workflow inputs. */
+export function urlCarriesCredentials(raw: string): boolean {
+  return URL.canParse(raw) && redactUrl(raw) !== new URL(raw).toString();
+}

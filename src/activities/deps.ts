@@ -1,0 +1,19 @@
+import type { AppConfig } from '../config';
+import type { ProgressUpdate } from '../domain/runReport';
+import type { RegistrySource } from '../source/registrySource';
+import type { BlobStore } from '../storage/blobStore';
+
+/** Everything the activities need from the outside world, injected by the worker (or a test). */
+export interface ActivityDeps {
+  config: Pick<AppConfig, 'sourceUrl' | 'destination' | 'publishMaxDropFraction'>;
+  source: RegistrySource;
+  openStore(destination: string): BlobStore;
+  codeVersion: string;
+  /** Sends live progress to the running workflow; best effort. */
+  progress: ProgressSink;
+  now?: () => Date;
+}
+
+export interface ProgressSink {
+  send(workflowId: string, update: ProgressUpdate): Promise<void>;
+}

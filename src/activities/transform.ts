@@ -1,0 +1,54 @@
+import { DigestStream } from '../domain/digest';
+import { CSV_FILE_NAME, stagingPrefix } from '../domain/manifest';
+import type { TransformStats } from '../domain/stats';
+import { transformPayload } from '../transform/pipeline';
+import type { ActivityDeps } from './deps';
+import { classifyFailures } from './failures';
+import { currentRun } from './runContext';
+import { ProgressReporter } from './progressReporter';
+
+export interface TransformInput {
+  destination: string;
+  rawKey: string;
+}
+
+export interface TransformResult {
+  csvKey: string;
+  sha256: string;
+  bytes: number;
+  stats: TransformStats;
+  durationMs: number;
+}
+
+/** Streams the staged payload through the transform rules into a staged CSV. */
+export function createTransform(deps: ActivityDeps) {
+  return async function transform(input: TransformInput): Promise<TransformResult> {
+    return classifyFailures(async () => {
+      const started = Date.now();
+      const { workflowId, runId } = currentRun();
+      const store = deps.openStore(input.destination);
+      const csvKey = `${stagingPrefix(workflowId, runId)}${CSV_FILE_NAME}`;
+      const progress = new ProgressReporter(deps.progress, 'transform');
+      progress.update({ devicesProcessed: 0 }, true);
+
+      const raw = await store.get(input.rawKey);
+      const csv = new DigestStream();
+      const stored = store.put(csvKey, csv, { contentType: 'text/csv; charset=utf-8' });
+      let stats: TransformStats;
+      try {
+        stats = await transformPayload(raw, csv, {
+          onProgress: ({ devicesSeen }) => progress.update({ devicesProcessed: devicesSeen }),
+        });
+      } catch (error) {
+        // Fail the pending put too, so no partial CSV is left behind.
+        csv.destroy(error instanceof Error ? error : new Error(String(error)));
+        await stored.catch(() => undefined);
+        throw error;
+      }
+      await stored;
+      progress.update({ devicesProcessed: stats.devicesSeen }, true);
+      await progress.flush();
+      return { csvKey, sha256: csv.sha256(), bytes: csv.bytes, stats, durationMs: Date.now() - started };
+    });
+  };
+}

@@ -1,0 +1,84 @@
+import { NativeConnection } from '@temporalio/worker';
+import type { Command } from 'commander';
+import { DEFAULT_DESTINATION, loadConfig, webUiRunUrl } from '../config';
+import { startSampleRegistry } from '../demo/sampleRegistry';
+import { createEtlWorker } from '../etlWorker';
+import { startTemporalDevServer, type TemporalDevServer } from '../services/temporalDevServer';
+import { formatReport } from './report';
+import { newRunId, startRun, waitForReport } from './runWorkflow';
+import { connectClient } from './temporalClient';
+
+/** Its own task queue, so the demo's worker never takes work meant for a production worker. */
+const DEMO_TASK_QUEUE = 'uk-chargers-demo';
+
+interface DemoOptions {
+  destination: string;
+  keepRunning?: boolean;
+  json?: boolean;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run the whole job offline: a local Temporal dev server with its Web UI, an in-process worker, the bundled sample as the source')
+    .option('--destination <uri>', 'where to publish', DEFAULT_DESTINATION)
+    .option('--keep-running', 'keep the Temporal server and Web UI up after the run until Ctrl-C (default when run in a terminal)')
+    .option('--no-keep-running', 'stop everything as soon as the run ends')
+    .option('--json', 'print the run report as one JSON line')
+    .addHelpText(
+      'after',
+      '\nUses the Temporal server at TEMPORAL_ADDRESS when it is set; otherwise starts `temporal server start-dev`\n' +
+        '(found via TEMPORAL_CLI_PATH, PATH or $(go env GOPATH)/bin, built with `go install` on first use).',
+    )
+    .action(async (options: DemoOptions) => {
+      const log = (line: string): void => {
+        if (!options.json) process.stderr.write(`${line}\n`);
+      };
+      const keepRunning = options.keepRunning ?? Boolean(process.stdout.isTTY);
+      let server: TemporalDevServer | undefined;
+      if (!process.env.TEMPORAL_ADDRESS) {
+        log('starting a local Temporal dev server…');
+        server = await startTemporalDevServer({ ui: true, port: 7233, uiPort: 8233, fallbackToFreePorts: true, log });
+      }
+      const registry = await startSampleRegistry();
+      try {
+        const config = loadConfig({
+          ...process.env,
+          ...(server && { TEMPORAL_ADDRESS: server.address, TEMPORAL_UI_URL: server.uiUrl }),
+          TEMPORAL_TASK_QUEUE: DEMO_TASK_QUEUE,
+          SOURCE_URL: registry.url,
+          SOURCE_ALLOWED_HOSTS: '127.0.0.1',
+          DESTINATION: options.destination,
+        });
+        const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
+        const worker = await createEtlWorker({ config, connection });
+        const client = await connectClient(config);
+        await worker.runUntil(async () => {
+          const handle = await startRun(client, config, {}, newRunId());
+          log(`workflow ${handle.workflowId} started on task queue ${DEMO_TASK_QUEUE}`);
+          const report = await waitForReport(handle, options.json ? 'none' : 'lines', config);
+          const link = webUiRunUrl(config, report.workflowId, report.runId);
+          console.log(options.json ? JSON.stringify({ ...report, webUiUrl: link ?? null }) : formatReport(report, link));
+          if (!options.json) {
+            console.log(`\nworkflow ID: ${report.workflowId}\nWeb UI:      ${link ?? '(set TEMPORAL_UI_URL to get a link)'}`);
+          }
+        });
+        await client.connection.close();
+        await connection.close();
+        if (server && keepRunning) {
+          log(`\nThe Temporal server and its Web UI (${server.uiUrl}) stay up; press Ctrl-C to stop.`);
+          await waitForInterrupt();
+        }
+      } finally {
+        await registry.close();
+        await server?.stop();
+      }
+    });
+}
+
+function waitForInterrupt(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

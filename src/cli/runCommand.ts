@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { loadConfig, webUiRunUrl } from '../config';
+import type { ChargerEtlInput } from '../domain/runReport';
+import { formatReport } from './report';
+import { newRunId, startRun, waitForReport } from './runWorkflow';
+import { connectClient } from './temporalClient';
+
+interface RunOptions {
+  sourceUrl?: string;
+  destination?: string;
+  force?: boolean;
+  json?: boolean;
+  workflowId?: string;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('start a chargerEtl run on the configured Temporal server, wait for it and print its report')
+    .option('--source-url <url>', 'registry URL for this run (default: the worker\'s SOURCE_URL)')
+    .option('--destination <uri>', 's3://bucket/prefix/ or file:DIR (default: the worker\'s DESTINATION)')
+    .option('--force', 'publish even if the publish guard objects or the source is unchanged')
+    .option('--workflow-id <id>', 'workflow ID to use (default: uk-chargers-<UTC timestamp>)')
+    .option('--json', 'print the run report as one JSON line, no progress')
+    .addHelpText(
+      'after',
+      '\nThe worker (npm run worker) must be polling the task queue. Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,\nTEMPORAL_API_KEY, TEMPORAL_TLS_* or a profile from the Temporal config file (TEMPORAL_PROFILE).',
+    )
+    .action(async (options: RunOptions) => {
+      const config = loadConfig();
+      const client = await connectClient(config);
+      const input: ChargerEtlInput = {
+        sourceUrl: options.sourceUrl,
+        destination: options.destination,
+        force: options.force ? true : undefined,
+      };
+      const handle = await startRun(client, config, input, options.workflowId ?? newRunId());
+      const link = webUiRunUrl(config, handle.workflowId);
+      if (!options.json) process.stderr.write(`started ${handle.workflowId}${link ? ` — ${link}` : ''}\n`);
+      const mode = options.json ? 'none' : process.stderr.isTTY ? 'live' : 'lines';
+      const report = await waitForReport(handle, mode, config);
+      const runLink = webUiRunUrl(config, report.workflowId, report.runId);
+      console.log(options.json ? JSON.stringify({ ...report, webUiUrl: runLink ?? null }) : formatReport(report, runLink));
+    });
+}

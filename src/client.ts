@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './cli/demoCommand';
+import { CliError } from './cli/cliError';
+import { registerRunCommand } from './cli/runCommand';
+import { registerTransformCommand } from './cli/transformCommand';
+import { ConfigError, UkChargersError } from './domain/errors';
+import { CODE_VERSION } from './domain/version';
+
+/** CLI entry point: one line per error and a non-zero exit; the stack only with --verbose. */
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('uk-chargers')
+    .description('Publishes charger_models_UK.csv from the UK National Chargepoint Registry, orchestrated by Temporal.')
+    .version(CODE_VERSION.replace(/^uk-chargers@/, ''))
+    .option('--verbose', 'print stack traces with errors')
+    .showHelpAfterError()
+    .exitOverride();
+  registerTransformCommand(program);
+  registerRunCommand(program);
+  registerDemoCommand(program);
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander has already printed help, the version or a usage error.
+    process.exit(error.exitCode);
+  }
+  const verbose = process.argv.includes('--verbose');
+  if (error instanceof ConfigError) {
+    console.error(`uk-chargers: invalid configuration:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  } else if (error instanceof CliError || error instanceof UkChargersError) {
+    console.error(`uk-chargers: ${error.message}`);
+  } else {
+    console.error(`uk-chargers: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (verbose && error instanceof Error && error.stack) console.error(error.stack);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
+});

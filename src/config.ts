@@ -1,0 +1,202 @@
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { ConfigError } from './domain/errors';
+import { redactUrl } from './domain/redact';
+import { parseDestination } from './storage/openBlobStore';
+
+export const DEFAULT_SOURCE_URL = 'https://chargepoints.dft.gov.uk/api/retrieve/registry/format/json';
+export const DEFAULT_DESTINATION = 'file:./output';
+export const DEFAULT_TASK_QUEUE = 'uk-chargers';
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Every setting the worker and CLI use, validated once at start-up. */
+export interface AppConfig {
+  temporal: {
+    /** Connection options from @temporalio/envconfig: may hold an API key or TLS key, never print it. */
+    connect: ClientConnectConfig;
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    /** Base URL of the Temporal Web UI, when known. */
+    uiUrl?: string;
+  };
+  /** Default source; may carry credentials, so it never leaves the worker unredacted. */
+  sourceUrl: string;
+  /** Hosts the worker may fetch from (SSRF guard). */
+  sourceAllowedHosts: string[];
+  sourceConnectTimeoutMs: number;
+  sourceIdleTimeoutMs: number;
+  sourceMaxBytes: number;
+  destination: string;
+  /** Largest fall in devicesKept, as a fraction of the published run, that may still be published. */
+  publishMaxDropFraction: number;
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** One environment variable the project reads, for validation and the README's table. */
+interface Setting {
+  name: string;
+  default: string;
+  meaning: string;
+}
+
+/** The project's own variables; Temporal's (TEMPORAL_ADDRESS, …) and AWS's are documented by their owners. */
+export const SETTINGS: readonly Setting[] = [
+  { name: 'SOURCE_URL', default: DEFAULT_SOURCE_URL, meaning: 'registry JSON endpoint' },
+  { name: 'SOURCE_ALLOWED_HOSTS', default: 'host of SOURCE_URL', meaning: 'comma-separated hosts the worker may fetch from' },
+  { name: 'SOURCE_CONNECT_TIMEOUT_MS', default: '30000', meaning: 'time to wait for response headers' },
+  { name: 'SOURCE_IDLE_TIMEOUT_MS', default: '60000', meaning: 'longest pause between body bytes' },
+  { name: 'SOURCE_MAX_BYTES', default: String(2 * 1024 ** 3), meaning: 'largest body accepted' },
+  { name: 'DESTINATION', default: DEFAULT_DESTINATION, meaning: 's3://bucket/prefix/ or file:DIR' },
+  { name: 'PUBLISH_MAX_DROP_FRACTION', default: '0.3', meaning: 'publish guard: largest allowed fall in devicesKept' },
+  { name: 'TEMPORAL_TASK_QUEUE', default: DEFAULT_TASK_QUEUE, meaning: 'task queue of the worker and runs' },
+  { name: 'TEMPORAL_UI_URL', default: 'http://localhost:8233 for a local server', meaning: 'Web UI base URL for links' },
+  { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
+];
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates every setting from the environment (and the Temporal
+ * config file through envconfig). Collects all problems before throwing one
+ * ConfigError, so an operator fixes everything in one go.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const positiveInt = (name: string, fallback: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      problems.push(`${name} must be a positive integer, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const sourceUrl = read('SOURCE_URL') ?? DEFAULT_SOURCE_URL;
+  let sourceHost: string | undefined;
+  try {
+    const url = new URL(sourceUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      problems.push(`SOURCE_URL must be http(s), got "${redactUrl(sourceUrl)}"`);
+    }
+    sourceHost = url.hostname;
+  } catch {
+    problems.push(`SOURCE_URL is not a URL: "${redactUrl(sourceUrl)}"`);
+  }
+  const allowedRaw = read('SOURCE_ALLOWED_HOSTS');
+  const sourceAllowedHosts = allowedRaw
+    ? allowedRaw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)
+    : sourceHost
+      ? [sourceHost.toLowerCase()]
+      : [];
+
+  const destination = read('DESTINATION') ?? DEFAULT_DESTINATION;
+  try {
+    parseDestination(destination);
+  } catch (error) {
+    problems.push(error instanceof ConfigError ? error.problems.join('; ') : `DESTINATION: ${String(error)}`);
+  }
+
+  const dropRaw = read('PUBLISH_MAX_DROP_FRACTION');
+  let publishMaxDropFraction = 0.3;
+  if (dropRaw !== undefined) {
+    const value = Number(dropRaw);
+    if (!Number.isFinite(value) || value < 0 || value > 1) {
+      problems.push(`PUBLISH_MAX_DROP_FRACTION must be a number from 0 to 1, got "${dropRaw}"`);
+    } else {
+      publishMaxDropFraction = value;
+    }
+  }
+
+  const logLevelRaw = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+  }
+
+  let connect: ClientConnectConfig = { connectionOptions: {} };
+  try {
+    connect = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+  } catch (error) {
+    problems.push(`Temporal client configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const address = connect.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS;
+  const namespace = connect.namespace ?? DEFAULT_NAMESPACE;
+  const uiUrl = read('TEMPORAL_UI_URL') ?? defaultUiUrl(address);
+  if (uiUrl !== undefined && !/^https?:\/\//.test(uiUrl)) {
+    problems.push(`TEMPORAL_UI_URL must start with http:// or https://, got "${uiUrl}"`);
+  }
+
+  const config: AppConfig = {
+    temporal: {
+      connect: { ...connect, connectionOptions: { ...connect.connectionOptions, address } },
+      address,
+      namespace,
+      taskQueue: read('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+      uiUrl: uiUrl?.replace(/\/+$/, ''),
+    },
+    sourceUrl,
+    sourceAllowedHosts,
+    sourceConnectTimeoutMs: positiveInt('SOURCE_CONNECT_TIMEOUT_MS', 30_000),
+    sourceIdleTimeoutMs: positiveInt('SOURCE_IDLE_TIMEOUT_MS', 60_000),
+    sourceMaxBytes: positiveInt('SOURCE_MAX_BYTES', 2 * 1024 ** 3),
+    destination,
+    publishMaxDropFraction,
+    logLevel: logLevelRaw as LogLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The dev server serves its UI on gRPC port + 1000 by default; Temporal Cloud has one UI. */
+function defaultUiUrl(address: string): string | undefined {
+  const match = /^(localhost|127\.0\.0\.1|\[::1\]):(\d+)$/.exec(address);
+  if (match) return `http://localhost:${Number(match[2]) + 1000}`;
+  if (address.endsWith('.tmprl.cloud:7233')) return 'https://cloud.temporal.io';
+  return undefined;
+}
+
+function definedOnly(env: Env): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) result[key] = value;
+  return result;
+}
+
+/** Web UI link to one run, or undefined when the UI's address is unknown. */
+export function webUiRunUrl(config: AppConfig, workflowId: string, runId?: string): string | undefined {
+  const { uiUrl, namespace } = config.temporal;
+  if (!uiUrl) return undefined;
+  const base = `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
+}
+
+/** The effective configuration with every secret replaced, for `uk-chargers config` and start-up logs. */
+export function redactedConfig(config: AppConfig): Record<string, unknown> {
+  const { connectionOptions } = config.temporal.connect;
+  return {
+    temporal: {
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      uiUrl: config.temporal.uiUrl ?? null,
+      apiKey: connectionOptions.apiKey ? '<redacted>' : null,
+      tls: connectionOptions.tls ? (typeof connectionOptions.tls === 'object' ? 'configured (<redacted>)' : true) : false,
+    },
+    sourceUrl: redactUrl(config.sourceUrl),
+    sourceAllowedHosts: config.sourceAllowedHosts,
+    sourceConnectTimeoutMs: config.sourceConnectTimeoutMs,
+    sourceIdleTimeoutMs: config.sourceIdleTimeoutMs,
+    sourceMaxBytes: config.sourceMaxBytes,
+    destination: config.destination,
+    publishMaxDropFraction: config.publishMaxDropFraction,
+    logLevel: config.logLevel,
+  };
+}

@@ -1,0 +1,65 @@
+import type { TransformStats } from './stats';
+
+/** Input of the `chargerEtl` workflow; every field is optional and none may hold a secret. */
+export interface ChargerEtlInput {
+  /** Registry URL; defaults to the worker's SOURCE_URL. Must not carry credentials. */
+  sourceUrl?: string;
+  /** `s3://bucket/prefix/` or `file:DIR`; defaults to the worker's DESTINATION. */
+  destination?: string;
+  /** Publish even if the publish guard objects, and fetch even if the source is unchanged. */
+  force?: boolean;
+}
+
+export type Stage = 'starting' | 'checkStatus' | 'fetchData' | 'transform' | 'upload' | 'done' | 'failed';
+
+/** What the `progress` query returns: small, live, safe to show. */
+export interface Progress {
+  stage: Stage;
+  bytesFetched: number;
+  devicesProcessed: number;
+  /** Attempt number of the running activity (1 on the first try). */
+  attempt: number;
+  /** How many times the payload was fetched (a truncated payload triggers a re-fetch). */
+  fetchRounds: number;
+  /** Set when stage is 'failed'. */
+  failedStage?: Stage;
+  lastFailure?: string;
+}
+
+/** A live progress update an activity sends to its workflow. */
+export interface ProgressUpdate {
+  stage: Stage;
+  attempt: number;
+  bytesFetched?: number;
+  devicesProcessed?: number;
+}
+
+export interface StageDurations {
+  checkStatusMs: number;
+  fetchDataMs: number;
+  transformMs: number;
+  uploadMs: number;
+}
+
+/** The workflow's result. */
+export interface RunReport {
+  workflowId: string;
+  runId: string;
+  /** Redacted source URL. */
+  sourceUrl: string;
+  destination: string;
+  /** Decoded payload size. */
+  rawBytes: number;
+  rawSha256: string;
+  stats: TransformStats;
+  csv: { uri: string; sha256: string; bytes: number };
+  manifestUri: string;
+  stableUri: string;
+  /** The stable key was replaced by this run. */
+  published: boolean;
+  /** The dataset equals the one already published, so the stable key was left alone. */
+  unchanged: boolean;
+  /** Why the stable key was or was not replaced (first publish, unchanged, superseded, …). */
+  publishReason: string;
+  durationsMs: StageDurations;
+}

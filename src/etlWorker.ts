@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { workflowSignalProgressSink } from './activities/progressSink';
+import type { AppConfig } from './config';
+import { CODE_VERSION } from './domain/version';
+import { createHttpSource } from './source/httpSource';
+import { openBlobStore } from './storage/openBlobStore';
+
+/** `npm run build` writes this pre-bundled workflow code; without it the worker bundles from source at start. */
+const PREBUILT_BUNDLE = join(__dirname, 'workflow-bundle.js');
+
+export interface EtlWorkerOptions {
+  config: AppConfig;
+  connection: NativeConnection;
+  /** Overrides for tests and the demo (e.g. a different task queue or concurrency). */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+/** Builds the worker that serves `chargerEtl` and its activities, wired to the real source and stores. */
+export async function createEtlWorker({ config, connection, workerOptions }: EtlWorkerOptions): Promise<Worker> {
+  const activities = createActivities({
+    config,
+    source: createHttpSource({
+      connectTimeoutMs: config.sourceConnectTimeoutMs,
+      idleTimeoutMs: config.sourceIdleTimeoutMs,
+      maxBodyBytes: config.sourceMaxBytes,
+      allowedHosts: config.sourceAllowedHosts,
+      userAgent: CODE_VERSION,
+    }),
+    openStore: (destination) => openBlobStore(destination),
+    codeVersion: CODE_VERSION,
+    progress: workflowSignalProgressSink,
+  });
+  const workflows = existsSync(PREBUILT_BUNDLE)
+    ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+    : { workflowsPath: require.resolve('./workflows') };
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...workflows,
+    activities,
+    ...workerOptions,
+  });
+}

@@ -1,0 +1,165 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ChargerEtlInput, Progress, RunReport, Stage } from '../domain/runReport';
+import { progressQuery, progressSignal } from './definitions';
+
+/** Errors no retry can fix; they fail the activity at once whatever the activity said. */
+const PERMANENT = ['PayloadError', 'ConfigError', 'PublishRefused', 'BlobNotFound'];
+
+const { checkStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // The registry may be down for a while; keep probing for up to an hour.
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: PERMANENT },
+});
+
+const { fetchData } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: PERMANENT,
+  },
+});
+
+const { transform } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    // Re-reading a truncated staged payload cannot help: the workflow re-fetches instead.
+    nonRetryableErrorTypes: [...PERMANENT, 'TruncatedPayloadError'],
+  },
+});
+
+const { upload } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  // Storage blips are waited out; bad credentials or a missing bucket fail at once.
+  scheduleToCloseTimeout: '2 hours',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: PERMANENT },
+});
+
+/** A payload that turns out truncated is fetched again, this many times in all. */
+const MAX_FETCH_ROUNDS = 3;
+
+/**
+ * Fetches the registry, transforms it and publishes charger_models_UK.csv.
+ * Only references, sizes, checksums and counters pass through here; the data
+ * stays in the destination's staging area.
+ */
+export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport> {
+  const info = workflowInfo();
+  const progress: Progress = { stage: 'starting', bytesFetched: 0, devicesProcessed: 0, attempt: 0, fetchRounds: 0 };
+  setHandler(progressQuery, () => progress);
+  setHandler(progressSignal, (update) => {
+    // A late signal from an earlier stage must not move progress backwards.
+    if (update.stage !== progress.stage) return;
+    progress.attempt = update.attempt;
+    if (update.bytesFetched !== undefined) progress.bytesFetched = update.bytesFetched;
+    if (update.devicesProcessed !== undefined) progress.devicesProcessed = update.devicesProcessed;
+  });
+  const enter = (stage: Stage): void => {
+    progress.stage = stage;
+    progress.attempt = 1;
+  };
+
+  try {
+    enter('checkStatus');
+    const status = await checkStatus({ sourceUrl: input.sourceUrl, destination: input.destination });
+    const destination = status.destination;
+
+    let fetched;
+    let transformed;
+    let fetchMs = 0;
+    for (;;) {
+      enter('fetchData');
+      progress.fetchRounds += 1;
+      progress.bytesFetched = 0;
+      progress.devicesProcessed = 0;
+      fetched = await fetchData({ sourceUrl: input.sourceUrl, destination });
+      fetchMs += fetched.durationMs;
+      enter('transform');
+      try {
+        transformed = await transform({ destination, rawKey: fetched.rawKey });
+        break;
+      } catch (error) {
+        if (!isTruncatedPayload(error) || progress.fetchRounds >= MAX_FETCH_ROUNDS) throw error;
+        progress.lastFailure = `payload truncated, fetching again: ${failureMessage(error)}`;
+      }
+    }
+    progress.devicesProcessed = transformed.stats.devicesSeen;
+
+    enter('upload');
+    const uploaded = await upload({
+      destination,
+      csvKey: transformed.csvKey,
+      csvSha256: transformed.sha256,
+      csvBytes: transformed.bytes,
+      stats: transformed.stats,
+      sourceUrl: status.source.url,
+      raw: {
+        bytes: fetched.bytes,
+        sha256: fetched.sha256,
+        fetchedAt: fetched.fetchedAt,
+        etag: fetched.etag,
+        lastModified: fetched.lastModified,
+      },
+      runStartedAt: info.runStartTime.toISOString(),
+      force: input.force ?? false,
+    });
+    enter('done');
+
+    return {
+      workflowId: info.workflowId,
+      runId: info.runId,
+      sourceUrl: status.source.url,
+      destination,
+      rawBytes: fetched.bytes,
+      rawSha256: fetched.sha256,
+      stats: transformed.stats,
+      csv: { uri: uploaded.historyCsvUri, sha256: transformed.sha256, bytes: transformed.bytes },
+      manifestUri: uploaded.manifestUri,
+      stableUri: uploaded.stableUri,
+      published: uploaded.published,
+      unchanged: uploaded.unchanged,
+      publishReason: uploaded.reason,
+      durationsMs: {
+        checkStatusMs: status.durationMs,
+        fetchDataMs: fetchMs,
+        transformMs: transformed.durationMs,
+        uploadMs: uploaded.durationMs,
+      },
+    };
+  } catch (error) {
+    progress.failedStage = progress.stage;
+    progress.stage = 'failed';
+    progress.lastFailure = failureMessage(error);
+    throw error;
+  }
+}
+
+function isTruncatedPayload(error: unknown): boolean {
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === 'TruncatedPayloadError'
+  );
+}
+
+function failureMessage(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

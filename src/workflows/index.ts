@@ -1,0 +1,2 @@
+// What the worker bundles: every workflow the task queue serves.
+export { chargerEtl } from './chargerEtl';

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/domain/manifest';
+import { decidePublish } from '../../src/domain/publishDecision';
+import { emptyStats } from '../../src/domain/stats';
+
+function published(devicesKept: number, sha256 = 'a'.repeat(64), runStartedAt = '2026-11-20T06:00:00.000Z'): Manifest {
+  return {
+    manifestVersion: 1,
+    dataset: 'charger_models_UK',
+    sourceUrl: 'https://example.test/ncr.json',
+    fetchedAt: runStartedAt,
+    source: {},
+    raw: { bytes: 1, sha256: 'r' },
+    stats: { ...emptyStats(), devicesKept },
+    csv: { key: 'k', uri: 'u', bytes: 1, sha256 },
+    workflowId: 'wf',
+    runId: 'run-1',
+    runStartedAt,
+    codeVersion: 'test',
+  };
+}
+
+const options = { force: false, maxDropFraction: 0.3 };
+const later = '2026-11-21T06:00:00.000Z';
+
+describe('decidePublish', () => {
+  it('publishes the first dataset without a guard, even an empty one', () => {
+    expect(decidePublish(undefined, { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe('publish');
+  });
+
+  it('leaves the stable key alone when the CSV is identical', () => {
+    expect(decidePublish(published(100), { csvSha256: 'a'.repeat(64), devicesKept: 100, runStartedAt: later }, options)).toEqual({
+      action: 'unchanged',
+      reason: 'the CSV is identical to the published one',
+    });
+  });
+
+  it('never lets an older run replace a newer one', () => {
+    const decision = decidePublish(published(100, 'a', later), { csvSha256: 'b', devicesKept: 100, runStartedAt: '2026-11-20T00:00:00.000Z' }, options);
+    expect(decision.action).toBe('superseded');
+  });
+
+  it('refuses a drop above the limit and accepts one at the limit', () => {
+    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 69, runStartedAt: later }, options)).toMatchObject({
+      action: 'refused',
+      reason: expect.stringContaining('from 100 to 69 (-31.0%, limit 30%)'),
+    });
+    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 70, runStartedAt: later }, options).action).toBe('publish');
+  });
+
+  it('refuses zero devices after a non-empty publish', () => {
+    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe('refused');
+  });
+
+  it('force overrides the guard but not the ordering of runs', () => {
+    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, { ...options, force: true }).action).toBe(
+      'publish',
+    );
+  });
+});
