@@ -1,0 +1,93 @@
+import { buffer } from 'node:stream/consumers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SourceError } from '../../src/domain/errors';
+import { createHttpSource } from '../../src/source/httpSource';
+import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
+
+const MAINTENANCE_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Maintenance</title></head>\n<body>\n\n  <h1>Down for maintenance</h1>' +
+  '<p>The National Chargepoint Registry is being updated and will be back shortly. Thank you for your patience.</p>' +
+  '</body></html>';
+const source = createHttpSource({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, userAgent: 'test' });
+
+let registry: FaultyRegistry;
+beforeEach(async () => {
+  registry = await startFaultyRegistry();
+});
+afterEach(() => registry.close());
+
+async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
+  const error = await promise.catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(SourceError);
+  return error as SourceError;
+}
+
+describe('content sniffing', () => {
+  it('rejects a 200 text/html page from open(), not retryable, with a short printable snippet', async () => {
+    registry.failNext('/ncr.json', [{ status: 200, contentType: 'text/html; charset=utf-8', body: MAINTENANCE_PAGE }]);
+
+    const error = await failureOf(source.open(registry.url('/ncr.json')));
+
+    expect(error.retryable).toBe(false);
+    expect(error.details).toEqual({ url: registry.url('/ncr.json'), status: 200 });
+    const prefix = `registry at ${registry.url('/ncr.json')} returned text/html, not JSON: `;
+    expect(error.message.startsWith(prefix)).toBe(true);
+    const snippet = error.message.slice(prefix.length);
+    const collapsed = '<!DOCTYPE html> <html><head><title>Maintenance</title></head> <body> <h1>Down';
+    expect(snippet.startsWith(collapsed)).toBe(true);
+    expect(snippet.endsWith('…')).toBe(true);
+    expect(snippet.length).toBeLessThanOrEqual(121);
+    expect(snippet).not.toMatch(/[\n\r\t]/);
+  });
+
+  it('quotes a short HTML page whole', async () => {
+    registry.failNext('/ncr.json', [{ status: 200, contentType: 'text/html', body: '<html>maintenance</html>' }]);
+
+    const error = await failureOf(source.open(registry.url('/ncr.json')));
+
+    expect(error.message).toBe(
+      `registry at ${registry.url('/ncr.json')} returned text/html, not JSON: <html>maintenance</html>`,
+    );
+  });
+
+  it('rejects a body starting with "<" whatever its Content-Type, after a BOM and whitespace', async () => {
+    registry.serve('/ncr.json', { body: `\uFEFF \r\n\t${MAINTENANCE_PAGE}`, contentType: 'application/json' });
+
+    const error = await failureOf(source.open(registry.url('/ncr.json')));
+
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(
+      `registry at ${registry.url('/ncr.json')} returned markup, not JSON (Content-Type application/json): ` +
+        '<!DOCTYPE html>',
+    );
+  });
+
+  it('sniffs the decoded body, not the gzip bytes', async () => {
+    registry.serve('/ncr.json', { body: MAINTENANCE_PAGE, gzip: true, contentType: 'application/octet-stream' });
+
+    const error = await failureOf(source.open(registry.url('/ncr.json')));
+
+    expect(error.message).toContain(
+      'returned markup, not JSON (Content-Type application/octet-stream): <!DOCTYPE html>',
+    );
+  });
+
+  it('passes JSON through untouched, leading BOM and whitespace included', async () => {
+    const body = Buffer.from('\uFEFF\n  {"ChargeDevice": []}\n');
+    registry.serve('/ncr.json', { body });
+
+    const result = await source.open(registry.url('/ncr.json'));
+
+    if (result.notModified) throw new Error('unexpected 304');
+    expect(await buffer(result.body)).toEqual(body);
+  });
+
+  it('leaves a body that is not JSON but not markup either to the transform', async () => {
+    registry.serve('/ncr.json', { body: 'Service temporarily unavailable', contentType: 'text/plain' });
+
+    const result = await source.open(registry.url('/ncr.json'));
+
+    if (result.notModified) throw new Error('unexpected 304');
+    expect((await buffer(result.body)).toString()).toBe('Service temporarily unavailable');
+  });
+});
