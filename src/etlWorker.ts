@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { workflowSignalProgressSink } from './activities/progressSink';
@@ -35,7 +35,8 @@ export async function createEtlWorker({ config, connection, workerOptions }: Etl
   });
   const workflows = existsSync(PREBUILT_BUNDLE)
     ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
-    : { workflowsPath: require.resolve('./workflows') };
+    : // index.ts when run from source (tsx, vitest), index.js when built.
+      { workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`) };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -1,6 +1,7 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, redactedConfig } from './config';
 import { createEtlWorker } from './etlWorker';
+import { installJsonLogging } from './logging';
 
 /**
  * Worker entry point: connects with Temporal's envconfig conventions, serves the
@@ -9,10 +10,11 @@ import { createEtlWorker } from './etlWorker';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  installJsonLogging(config.logLevel);
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {
     const worker = await createEtlWorker({ config, connection });
-    console.log(JSON.stringify({ msg: 'worker started', config: redactedConfig(config) }));
+    Runtime.instance().logger.info('worker started', { config: redactedConfig(config) });
     await worker.run();
   } finally {
     await connection.close();

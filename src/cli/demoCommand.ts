@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_DESTINATION, loadConfig, webUiRunUrl } from '../config';
 import { startSampleRegistry } from '../demo/sampleRegistry';
 import { createEtlWorker } from '../etlWorker';
+import { installJsonLogging } from '../logging';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporalDevServer';
 import { formatReport } from './report';
 import { newRunId, startRun, waitForReport } from './runWorkflow';
@@ -35,6 +36,8 @@ export function registerDemoCommand(program: Command): void {
         if (!options.json) process.stderr.write(`${line}\n`);
       };
       const keepRunning = options.keepRunning ?? Boolean(process.stdout.isTTY);
+      // The worker's own lifecycle logs would bury the report; --verbose brings them back.
+      installJsonLogging(program.opts<{ verbose?: boolean }>().verbose ? 'info' : 'warn');
       let server: TemporalDevServer | undefined;
       if (!process.env.TEMPORAL_ADDRESS) {
         log('starting a local Temporal dev server…');

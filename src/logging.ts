@@ -1,0 +1,25 @@
+import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import type { LogLevel } from './config';
+
+/**
+ * Installs the process-wide Temporal runtime with a logger that writes one JSON
+ * object per line to stderr (what log collectors ingest), at the configured
+ * level. Must run before the first connection or worker is created.
+ */
+export function installJsonLogging(level: LogLevel): void {
+  Runtime.install({
+    logger: new DefaultLogger(level.toUpperCase() as Uppercase<LogLevel>, writeJsonLine),
+  });
+}
+
+function writeJsonLine({ level, message, meta, timestampNanos }: LogEntry): void {
+  const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+  process.stderr.write(`${JSON.stringify({ time, level: level.toLowerCase(), msg: message, ...meta }, jsonSafe)}\n`);
+}
+
+/** Errors and bigints do not survive JSON.stringify on their own. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  return value;
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadConfig, type AppConfig } from '../../src/config';
+import type { ChargerEtlInput } from '../../src/domain/runReport';
+import { createEtlWorker } from '../../src/etlWorker';
+import { minioEnvironment } from '../../src/services/minioServer';
+import type { chargerEtl } from '../../src/workflows';
+import { CHARGER_ETL_WORKFLOW } from '../../src/workflows/definitions';
+import { installJsonLogging } from '../../src/logging';
+import { sharedMinio, sharedTemporal } from './services';
+
+// Once per test file (each runs in its own process): warnings and errors only.
+installJsonLogging('warn');
+
+export interface EtlHarness {
+  config: AppConfig;
+  client: Client;
+  worker: Worker;
+  taskQueue: string;
+  /** Starts chargerEtl on the harness's task queue. */
+  start(input: ChargerEtlInput, workflowId?: string): ReturnType<Client['workflow']['start']>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real worker, in this test process, on the suite's Temporal dev server and
+ * MinIO, configured through the environment exactly as a deployed worker is.
+ * Each harness has its own task queue so test files never take each other's work.
+ */
+export async function startEtlHarness(env: Record<string, string> = {}): Promise<EtlHarness> {
+  const temporal = sharedTemporal();
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  // The S3 client reads its endpoint and credentials from the environment, as in production.
+  Object.assign(process.env, minioEnvironment(sharedMinio()));
+  const config = loadConfig({
+    ...process.env,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SOURCE_ALLOWED_HOSTS: '127.0.0.1',
+    ...env,
+  });
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await createEtlWorker({ config, connection: nativeConnection });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  return {
+    config,
+    client,
+    worker,
+    taskQueue,
+    start: (input, workflowId = `test-${randomBytes(6).toString('hex')}`) =>
+      client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, { taskQueue, workflowId, args: [input] }),
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
