@@ -2,12 +2,23 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Integration tests start real Temporal and MinIO servers; building them from
-    // Go modules the first time happens once in globalSetup.
-    globalSetup: ['test/globalSetup.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 900_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          // Builds the Temporal CLI and MinIO with Go on first use, then starts one of each for the suite.
+          globalSetup: ['test/globalSetup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
   },
 });
