@@ -1,0 +1,50 @@
+/**
+ * The per-field rules of the CSV contract. Inputs are the values JSON.parse would
+ * produce for a field (or undefined when it is absent); both the streaming scanner
+ * and the reference implementation feed these same functions.
+ */
+
+/** Manufacturer, location type and model: trimmed strings, numbers as JavaScript prints them, anything else empty. */
+export function deviceText(value: unknown): string {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number') return String(value);
+  return '';
+}
+
+export type PostcodeStatus = 'missing' | 'valid' | 'invalid';
+
+export interface NormalizedPostcode {
+  /** What goes in the PostCode column ("" when missing). */
+  text: string;
+  status: PostcodeStatus;
+}
+
+const MISSING_POSTCODE: NormalizedPostcode = { text: '', status: 'missing' };
+const UK_POSTCODE = /^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$/;
+/** A valid postcode already written the way normalizePostcode writes it (the usual case). */
+const CANONICAL_UK_POSTCODE = /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/;
+const ALL_WHITESPACE = /\s+/g;
+
+/**
+ * Valid UK postcodes are written compactly with one space before the inward code
+ * (`tw62rq` → `TW6 2RQ`); other non-blank text is kept, uppercased and with its
+ * whitespace tidied, so the raw value stays visible in the CSV.
+ */
+export function normalizePostcode(raw: unknown): NormalizedPostcode {
+  if (typeof raw !== 'string') return MISSING_POSTCODE;
+  if (CANONICAL_UK_POSTCODE.test(raw)) return { text: raw, status: 'valid' };
+  if (raw.trim() === '') return MISSING_POSTCODE;
+  const upper = raw.toUpperCase();
+  const compact = upper.replace(ALL_WHITESPACE, '');
+  if (UK_POSTCODE.test(compact)) {
+    return { text: `${compact.slice(0, -3)} ${compact.slice(-3)}`, status: 'valid' };
+  }
+  return { text: upper.trim().replace(ALL_WHITESPACE, ' '), status: 'invalid' };
+}
+
+const MONTH_PREFIX = /^\d{4}-\d{2}/;
+
+/** "YYYY-MM" from a DateUpdated such as "2020-02-18 07:09:30"; "" when it does not start that way. */
+export function monthUpdated(value: unknown): string {
+  return typeof value === 'string' && MONTH_PREFIX.test(value) ? value.slice(0, 7) : '';
+}
