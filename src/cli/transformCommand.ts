@@ -61,5 +61,6 @@ async function openInput(input: string): Promise<Readable> {
   const info = await stat(input).catch(() => undefined);
   if (!info) throw new CliError(`input file ${input} does not exist`);
   if (!info.isFile()) throw new CliError(`input ${input} is not a file`);
-  return createReadStream(input);
+  // 1 MiB reads: the default 64 KiB costs measurable time in read syscalls on large payloads.
+  return createReadStream(input, { highWaterMark: 1 << 20 });
 }
