@@ -71,6 +71,17 @@ export class BlobNotFoundError extends StorageError {
   }
 }
 
+/**
+ * A conditional write lost a race: the key changed (or appeared) after it was read,
+ * so it was left alone. Retryable: read it again and decide again.
+ */
+export class BlobChangedError extends StorageError {
+  override readonly code = 'BlobChanged';
+  constructor(uri: string, operation: string) {
+    super(`${operation}: ${uri} changed since it was read (another writer got there first)`, true, { uri, operation });
+  }
+}
+
 /** The settings are invalid; `problems` lists every one, not just the first. */
 export class ConfigError extends UkChargersError {
   readonly code = 'ConfigError';

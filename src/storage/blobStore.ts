@@ -4,12 +4,20 @@ export interface BlobInfo {
   /** Key relative to the store's root (the destination prefix). */
   key: string;
   size: number;
-  etag?: string;
+  /** Opaque version tag: changes whenever the object is replaced. What `ifMatch` compares with. */
+  etag: string;
   lastModified?: Date;
 }
 
 export interface PutOptions {
   contentType?: string;
+  /**
+   * Write only if the key is still the version head() reported with this etag;
+   * otherwise throw BlobChangedError and leave the key alone (compare-and-swap).
+   */
+  ifMatch?: string;
+  /** `'*'`: write only if the key does not exist yet; otherwise throw BlobChangedError. */
+  ifNoneMatch?: '*';
 }
 
 /**
@@ -17,13 +25,15 @@ export interface PutOptions {
  * directory. Keys are relative to the store's root and use '/' separators.
  * Every write is atomic: readers see the old object or the complete new one,
  * never a partial object, so a retried or killed write leaves nothing broken.
+ * Conditional puts (`ifMatch`, `ifNoneMatch`) let concurrent writers of one
+ * key detect each other instead of overwriting each other.
  */
 export interface BlobStore {
   /** The destination as the user wrote it, normalised: `s3://bucket/prefix/` or `file:///abs/dir/`. */
   readonly rootUri: string;
   /** Full URI of a key, for reports and messages. */
   uriFor(key: string): string;
-  /** Streams `body` to `key`, replacing any existing object atomically. */
+  /** Streams `body` to `key`, replacing any existing object atomically (only if `options` allow). */
   put(key: string, body: Readable | Buffer | string, options?: PutOptions): Promise<BlobInfo>;
   /** Opens `key` for streaming reads; throws BlobNotFoundError if absent. */
   get(key: string): Promise<Readable>;

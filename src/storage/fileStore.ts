@@ -1,14 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { BlobNotFoundError, StorageError } from '../domain/errors';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BlobChangedError, BlobNotFoundError, StorageError } from '../domain/errors';
 import { assertValidKey, type KeyKind } from './blobKey';
-import type { BlobInfo, BlobStore } from './blobStore';
+import type { BlobInfo, BlobStore, PutOptions } from './blobStore';
 
 /** Names of in-flight writes: hidden, next to their target, never listed as objects. */
 const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+/** Names of the locks conditional writes hold: hidden, next to their target, never listed as objects. */
+const LOCK_FILE = /^\..+\.lock$/;
+/** A lock older than this was left by a killed process: the check and rename it guards take milliseconds. */
+const LOCK_STALE_MS = 10_000;
+/** How long a conditional write waits for another one to the same key. */
+const LOCK_WAIT_MS = 30_000;
 
 /** Errors a later attempt may not hit: the disk filled up or the process ran out of descriptors. */
 const RETRYABLE_FS_CODES = new Set(['EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE', 'EIO', 'ENOSPC', 'ETIMEDOUT']);
@@ -27,6 +35,10 @@ const FS_HINTS: Record<string, string> = {
  * A BlobStore over a local directory (`file:` destinations). Writes go to a
  * hidden temp file in the target's directory, are fsynced and then renamed
  * over the target, so readers see the old file or the complete new one.
+ * A conditional put checks the target's version and renames while holding a
+ * lock file next to it, so conditional writers on one host take turns.
+ * Etags are the file's inode, modification time (ns) and size: a rename of a
+ * fresh temp file always changes them.
  * list() reports regular files only: symbolic links and directories are skipped.
  */
 export class FileStore implements BlobStore {
@@ -42,11 +54,16 @@ export class FileStore implements BlobStore {
     return this.rootUri + key.split('/').map(encodeURIComponent).join('/');
   }
 
-  async put(key: string, body: Readable | Buffer | string): Promise<BlobInfo> {
+  async put(key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<BlobInfo> {
     const target = this.pathFor(key, 'key', 'put');
+    const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
     try {
       await mkdir(dirname(target), { recursive: true });
-      await writeAtomically(target, ({ handle }) => writeAll(handle, body));
+      await writeAtomically(
+        target,
+        ({ handle }) => writeAll(handle, body),
+        conditional ? () => this.assertVersion(key, options) : undefined,
+      );
       return await this.infoFor(key, target);
     } catch (error) {
       if (body instanceof Readable) body.destroy();
@@ -77,8 +94,8 @@ export class FileStore implements BlobStore {
   async head(key: string): Promise<BlobInfo | undefined> {
     const path = this.pathFor(key, 'key', 'head');
     try {
-      const stats = await stat(path);
-      return stats.isFile() ? { key, size: stats.size, lastModified: stats.mtime } : undefined;
+      const stats = await stat(path, { bigint: true });
+      return stats.isFile() ? blobInfo(key, stats) : undefined;
     } catch (error) {
       if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined;
       throw this.storageError(error, key, 'head');
@@ -110,12 +127,12 @@ export class FileStore implements BlobStore {
       for await (const path of walkFiles(start)) {
         const key = relative(this.rootDir, path).split(sep).join('/');
         if (!key.startsWith(prefix)) continue;
-        const stats = await stat(path).catch((error: unknown) => {
+        const stats = await stat(path, { bigint: true }).catch((error: unknown) => {
           // Deleted between readdir and stat: it is simply no longer there.
           if (errnoCode(error) === 'ENOENT') return undefined;
           throw error;
         });
-        if (stats) yield { key, size: stats.size, lastModified: stats.mtime };
+        if (stats) yield blobInfo(key, stats);
       }
     } catch (error) {
       throw this.storageError(error, prefix, 'list');
@@ -165,8 +182,14 @@ export class FileStore implements BlobStore {
   }
 
   private async infoFor(key: string, path: string): Promise<BlobInfo> {
-    const stats = await stat(path);
-    return { key, size: stats.size, lastModified: stats.mtime };
+    return blobInfo(key, await stat(path, { bigint: true }));
+  }
+
+  /** Throws BlobChangedError unless `key` is the version a conditional put expects. */
+  private async assertVersion(key: string, { ifMatch, ifNoneMatch }: PutOptions): Promise<void> {
+    const current = await this.head(key);
+    const expected = ifNoneMatch === '*' ? current === undefined : current !== undefined && current.etag === ifMatch;
+    if (!expected) throw new BlobChangedError(this.uriFor(key), 'put');
   }
 
   /** Removes each directory and then its parents while they are empty, never the root itself. */
@@ -204,15 +227,22 @@ export class FileStore implements BlobStore {
   }
 }
 
+function blobInfo(key: string, stats: BigIntStats): BlobInfo {
+  const etag = `"${stats.ino.toString(16)}-${stats.mtimeNs.toString(16)}-${stats.size.toString(16)}"`;
+  return { key, size: Number(stats.size), etag, lastModified: new Date(Number(stats.mtimeMs)) };
+}
+
 /**
  * Creates a hidden temp file next to `target`, lets `fill` write it, fsyncs it
  * and renames it over `target`; on any failure the temp file is removed and
  * `target` is untouched. The rename is atomic within a file system; if power
  * is lost before the directory entry reaches the disk, the old file remains.
+ * With `precondition`, it runs right before the rename, both under the target's lock.
  */
 async function writeAtomically(
   target: string,
   fill: (temp: { handle: FileHandle; tempPath: string }) => Promise<void>,
+  precondition?: () => Promise<void>,
 ): Promise<void> {
   const tempPath = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tempPath, 'wx');
@@ -220,11 +250,53 @@ async function writeAtomically(
     await fill({ handle, tempPath });
     await handle.sync();
     await handle.close();
-    await rename(tempPath, target);
+    if (precondition === undefined) {
+      await rename(tempPath, target);
+    } else {
+      await withLock(target, async () => {
+        await precondition();
+        await rename(tempPath, target);
+      });
+    }
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(tempPath, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Runs `critical` holding an exclusive lock file next to `target`. Creating a
+ * file with O_EXCL is atomic on local file systems, so one holder at a time; a
+ * lock left behind by a killed process is broken once it is LOCK_STALE_MS old.
+ */
+async function withLock(target: string, critical: () => Promise<void>): Promise<void> {
+  const lockPath = join(dirname(target), `.${basename(target)}.lock`);
+  const giveUpAt = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await (await open(lockPath, 'wx')).close();
+      break;
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw error;
+      const ageMs = await stat(lockPath).then(
+        (stats) => Date.now() - stats.mtimeMs,
+        () => 0,
+      );
+      if (ageMs > LOCK_STALE_MS) {
+        await rm(lockPath, { force: true });
+      } else if (Date.now() > giveUpAt) {
+        // EBUSY is retryable: the activity tries again later.
+        throw Object.assign(new Error(`${lockPath} is held by another writer`), { code: 'EBUSY' });
+      } else {
+        await sleep(20);
+      }
+    }
+  }
+  try {
+    await critical();
+  } finally {
+    await rm(lockPath, { force: true });
   }
 }
 
@@ -255,7 +327,7 @@ async function* walkFiles(directory: string): AsyncGenerator<string> {
   for (const entry of entries) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) yield* walkFiles(path);
-    else if (entry.isFile() && !TEMP_FILE.test(entry.name)) yield path;
+    else if (entry.isFile() && !TEMP_FILE.test(entry.name) && !LOCK_FILE.test(entry.name)) yield path;
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { BlobNotFoundError, StorageError } from '../domain/errors';
+import { BlobChangedError, BlobNotFoundError, StorageError } from '../domain/errors';
 import { assertValidKey, type KeyKind } from './blobKey';
 import type { BlobInfo, BlobStore, PutOptions } from './blobStore';
 import { s3StorageError } from './s3Errors';
@@ -57,7 +57,16 @@ export class S3Store implements BlobStore {
     const objectKey = this.objectKey(key, 'key', 'put');
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: objectKey, Body: body, ContentType: options.contentType },
+      // lib-storage passes IfMatch/IfNoneMatch to PutObject, or to CompleteMultipartUpload for a
+      // multipart body, so the condition is checked when the object would become visible.
+      params: {
+        Bucket: this.bucket,
+        Key: objectKey,
+        Body: body,
+        ContentType: options.contentType,
+        IfMatch: options.ifMatch,
+        IfNoneMatch: options.ifNoneMatch,
+      },
       partSize: this.uploadTuning.partSizeBytes,
       queueSize: this.uploadTuning.queueSize,
       // Abort the multipart upload on failure: its parts are invisible but billed until aborted.
@@ -67,6 +76,10 @@ export class S3Store implements BlobStore {
       await upload.done();
     } catch (error) {
       if (body instanceof Readable) body.destroy();
+      // S3 answers If-Match on a key that is gone with 404 NoSuchKey: the version read has changed too.
+      if (isConditionFailure(error) || (options.ifMatch !== undefined && isNoSuchKey(error))) {
+        throw new BlobChangedError(this.uriFor(key), 'put');
+      }
       throw s3StorageError(error, { uri: this.uriFor(key), operation: 'put' });
     }
     return this.requireHead(key, 'put');
@@ -115,10 +128,11 @@ export class S3Store implements BlobStore {
       for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: objectPrefix })) {
         for (const object of page.Contents ?? []) {
           if (object.Key === undefined) continue;
+          const key = object.Key.slice(this.prefix.length);
           yield {
-            key: object.Key.slice(this.prefix.length),
+            key,
             size: object.Size ?? 0,
-            etag: object.ETag,
+            etag: this.requireEtag(object.ETag, key, 'list'),
             lastModified: object.LastModified,
           };
         }
@@ -173,11 +187,25 @@ export class S3Store implements BlobStore {
     const objectKey = this.objectKey(key, 'key', operation);
     try {
       const response = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
-      return { key, size: response.ContentLength ?? 0, etag: response.ETag, lastModified: response.LastModified };
+      return {
+        key,
+        size: response.ContentLength ?? 0,
+        etag: this.requireEtag(response.ETag, key, operation),
+        lastModified: response.LastModified,
+      };
     } catch (error) {
       if (isNoSuchKey(error)) return undefined;
       throw s3StorageError(error, { uri: this.uriFor(key), operation });
     }
+  }
+
+  /** S3 always reports an ETag; an endpoint that does not cannot take part in conditional writes. */
+  private requireEtag(etag: string | undefined, key: string, operation: string): string {
+    if (etag) return etag;
+    throw new StorageError(`${operation} ${this.uriFor(key)}: the S3 endpoint reported no ETag`, false, {
+      uri: this.uriFor(key),
+      operation,
+    });
   }
 
   /** Metadata of an object just written; its absence means the write did not take. */
@@ -214,6 +242,15 @@ export class S3Store implements BlobStore {
       throw new StorageError(message, classified.retryable, where);
     }
   }
+}
+
+/**
+ * True when a conditional write was refused because the key changed: 412 Precondition
+ * Failed, or 409 when S3 saw a concurrent conditional write to the same key.
+ */
+function isConditionFailure(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict';
 }
 
 /** True for a missing object: NoSuchKey from a GET or copy, or a bare 404 NotFound from a HEAD. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,24 @@ describe('FileStore on disk', () => {
     const keys: string[] = [];
     for await (const info of store.list('runs/')) keys.push(info.key);
     expect(keys).toEqual(['runs/.keep']);
+  });
+
+  it('conditional puts break a lock left by a killed writer, and never list locks', async () => {
+    const root = join(await scratchDir(), 'output');
+    const store = new FileStore(root);
+    const read = await store.put('stable.csv', 'v1');
+    const lock = join(root, '.stable.csv.lock');
+    await writeFile(lock, '');
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(lock, longAgo, longAgo);
+
+    await store.put('stable.csv', 'v2', { ifMatch: read.etag });
+    expect(await readText(await store.get('stable.csv'))).toBe('v2');
+    expect(await tree(root)).toEqual(['stable.csv']);
+    await writeFile(lock, '');
+    const keys: string[] = [];
+    for await (const info of store.list('')) keys.push(info.key);
+    expect(keys).toEqual(['stable.csv']);
   });
 
   it('treats a directory as an absent object', async () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BlobNotFoundError, StorageError } from '../../src/domain/errors';
+import { BlobChangedError, BlobNotFoundError, StorageError } from '../../src/domain/errors';
 import type { BlobInfo, BlobStore } from '../../src/storage/blobStore';
 import { digestStream, generatedBody, generatedBodySha256, readBytes, readText } from './generatedBody';
 
@@ -124,6 +124,51 @@ export function describeBlobStoreContract(backend: string, subject: ContractSubj
       }
       expect(await keysOf(store.list(''))).toEqual(['published/charger_models_UK.csv']);
       await subject.assertNoLeftovers?.(store, 'published/charger_models_UK.csv');
+    });
+
+    it('reports an etag that changes whenever the object is replaced', async () => {
+      const first = await store.put('v/data.csv', 'same bytes');
+      expect(first.etag).toBeTruthy();
+      expect((await store.head('v/data.csv'))?.etag).toBe(first.etag);
+      const second = await store.put('v/data.csv', 'same bytes');
+      expect((await store.head('v/data.csv'))?.etag).toBe(second.etag);
+      for await (const info of store.list('v/')) expect(info.etag).toBe(second.etag);
+    });
+
+    it('conditional put with ifNoneMatch creates a key only while it is absent', async () => {
+      await store.put('c/new.csv', 'first', { ifNoneMatch: '*' });
+      const error = await store.put('c/new.csv', 'second', { ifNoneMatch: '*' }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(BlobChangedError);
+      expect((error as BlobChangedError).retryable).toBe(true);
+      expect((error as BlobChangedError).message).toContain(store.uriFor('c/new.csv'));
+      expect(await readText(await store.get('c/new.csv'))).toBe('first');
+    });
+
+    it('conditional put with ifMatch replaces only the version that was read', async () => {
+      const read = await store.put('c/stable.csv', 'v1');
+      const replaced = await store.put('c/stable.csv', 'v2', { ifMatch: read.etag });
+      await expect(store.put('c/stable.csv', 'stale writer', { ifMatch: read.etag })).rejects.toBeInstanceOf(BlobChangedError);
+      await expect(store.put('c/absent.csv', 'x', { ifMatch: read.etag })).rejects.toBeInstanceOf(BlobChangedError);
+      expect(await readText(await store.get('c/stable.csv'))).toBe('v2');
+      expect((await store.head('c/stable.csv'))?.etag).toBe(replaced.etag);
+      expect(await keysOf(store.list('c/'))).toEqual(['c/stable.csv']);
+    });
+
+    it('of concurrent conditional puts on one version, exactly one wins', async () => {
+      const read = await store.put('race/stable.csv', 'base');
+      const writers = Array.from({ length: 6 }, (_, index) =>
+        store.put('race/stable.csv', `writer ${index}`, { ifMatch: read.etag }).then(
+          () => index,
+          (error: unknown) => {
+            expect(error).toBeInstanceOf(BlobChangedError);
+            return undefined;
+          },
+        ),
+      );
+      const winners = (await Promise.all(writers)).filter((index) => index !== undefined);
+      expect(winners).toHaveLength(1);
+      expect(await readText(await store.get('race/stable.csv'))).toBe(`writer ${winners[0]}`);
+      expect(await keysOf(store.list('race/'))).toEqual(['race/stable.csv']);
     });
 
     it('rejects keys that could escape the root, without touching anything', async () => {
