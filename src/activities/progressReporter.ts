@@ -5,6 +5,11 @@ import { currentRun } from './runContext';
 
 const SIGNAL_INTERVAL_MS = 2_000;
 
+export interface ProgressCounters {
+  bytesFetched?: number;
+  devicesProcessed?: number;
+}
+
 /**
  * Reports an activity's counters: a heartbeat on every update (the SDK throttles
  * them) and, at most every two seconds, a progress signal to the workflow so its
@@ -13,6 +18,8 @@ const SIGNAL_INTERVAL_MS = 2_000;
 export class ProgressReporter {
   private lastSignalAt = 0;
   private pending: Promise<void> = Promise.resolve();
+  /** The counters last reported, for the liveness heartbeat. */
+  counters: ProgressCounters = {};
   private readonly context = Context.current();
 
   constructor(
@@ -20,7 +27,8 @@ export class ProgressReporter {
     private readonly stage: Stage,
   ) {}
 
-  update(counters: { bytesFetched?: number; devicesProcessed?: number }, force = false): void {
+  update(counters: ProgressCounters, force = false): void {
+    this.counters = counters;
     this.context.heartbeat(counters);
     const now = Date.now();
     if (!force && now - this.lastSignalAt < SIGNAL_INTERVAL_MS) return;

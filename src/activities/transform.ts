@@ -1,15 +1,20 @@
 import { DigestStream } from '../domain/digest';
+import { PayloadError } from '../domain/errors';
 import { CSV_FILE_NAME, stagingPrefix } from '../domain/manifest';
 import type { TransformStats } from '../domain/stats';
 import { transformPayload } from '../transform/pipeline';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
-import { currentRun } from './runContext';
+import { whileAlive } from './liveness';
+import { payloadSnippet } from './payloadSnippet';
 import { ProgressReporter } from './progressReporter';
+import { currentRun } from './runContext';
 
 export interface TransformInput {
   destination: string;
   rawKey: string;
+  /** Content-Type the registry declared, named when the payload turns out not to be a registry payload. */
+  contentType?: string;
 }
 
 export interface TransformResult {
@@ -31,24 +36,38 @@ export function createTransform(deps: ActivityDeps) {
       const progress = new ProgressReporter(deps.progress, 'transform');
       progress.update({ devicesProcessed: 0 }, true);
 
-      const raw = await store.get(input.rawKey);
-      const csv = new DigestStream();
-      const stored = store.put(csvKey, csv, { contentType: 'text/csv; charset=utf-8' });
-      let stats: TransformStats;
-      try {
-        stats = await transformPayload(raw, csv, {
-          onProgress: ({ devicesSeen }) => progress.update({ devicesProcessed: devicesSeen }),
-        });
-      } catch (error) {
-        // Fail the pending put too, so no partial CSV is left behind.
-        csv.destroy(error instanceof Error ? error : new Error(String(error)));
-        await stored.catch(() => undefined);
-        throw error;
-      }
-      await stored;
-      progress.update({ devicesProcessed: stats.devicesSeen }, true);
-      await progress.flush();
-      return { csvKey, sha256: csv.sha256(), bytes: csv.bytes, stats, durationMs: Date.now() - started };
+      return whileAlive(
+        () => progress.counters,
+        async () => {
+          const raw = await store.get(input.rawKey);
+          const csv = new DigestStream();
+          const stored = store.put(csvKey, csv, { contentType: 'text/csv; charset=utf-8' });
+          let stats: TransformStats;
+          try {
+            stats = await transformPayload(raw, csv, {
+              onProgress: ({ devicesSeen }) => progress.update({ devicesProcessed: devicesSeen }),
+            });
+          } catch (error) {
+            // Fail the pending put too, so no partial CSV is left behind.
+            csv.destroy(error instanceof Error ? error : new Error(String(error)));
+            await stored.catch(() => undefined);
+            if (error instanceof PayloadError) {
+              // What the registry actually sent is what an operator needs to see.
+              // Input URLs never carry credentials (the workflow refuses them), so only SOURCE_URL's need scrubbing.
+              const snippet = await payloadSnippet(store, input.rawKey, deps.config.sourceUrl);
+              throw new PayloadError(
+                `${error.message}; the registry sent Content-Type ${input.contentType ?? '(none)'}, starting: ${snippet}`,
+                error.details,
+              );
+            }
+            throw error;
+          }
+          await stored;
+          progress.update({ devicesProcessed: stats.devicesSeen }, true);
+          await progress.flush();
+          return { csvKey, sha256: csv.sha256(), bytes: csv.bytes, stats, durationMs: Date.now() - started };
+        },
+      );
     });
   };
 }

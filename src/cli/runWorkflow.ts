@@ -1,7 +1,14 @@
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { AppConfig } from '../config';
 import { webUiRunUrl } from '../config';
-import type { ChargerEtlInput, Progress, RunReport } from '../domain/runReport';
+import { inputCredentialsProblem, type ChargerEtlInput, type Progress, type RunReport } from '../domain/runReport';
 import type { chargerEtl } from '../workflows';
 import { CHARGER_ETL_WORKFLOW, progressQuery } from '../workflows/definitions';
 import { CliError } from './cliError';
@@ -19,7 +26,10 @@ export async function startRun(
   config: AppConfig,
   input: ChargerEtlInput,
   workflowId: string = newRunId(),
-): Promise<EtlHandle> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof chargerEtl>> {
+  // The input is stored in history: refuse credentials before anything is recorded.
+  const credentialsProblem = inputCredentialsProblem(input);
+  if (credentialsProblem) throw new CliError(credentialsProblem);
   return client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, {
     taskQueue: config.temporal.taskQueue,
     workflowId,
@@ -81,6 +91,12 @@ export function progressLine(progress: Progress): string {
 /** One clear line for a failed run: where it failed, why, and where to look. */
 export function runFailure(error: unknown, workflowId: string, config: AppConfig): CliError | unknown {
   if (!(error instanceof WorkflowFailedError)) return error;
+  const link = webUiRunUrl(config, workflowId);
+  return new CliError(`run ${workflowId} failed${failureSummary(error)}${link ? ` (${link})` : ''}`);
+}
+
+/** ` in fetchData [SourceError]: registry answered 503` — where a run failed and why, from its result's error. */
+export function failureSummary(error: WorkflowFailedError): string {
   let cause: unknown = error.cause;
   let where = '';
   if (cause instanceof ActivityFailure) {
@@ -89,6 +105,5 @@ export function runFailure(error: unknown, workflowId: string, config: AppConfig
   }
   const type = cause instanceof ApplicationFailure && cause.type ? ` [${cause.type}]` : '';
   const message = cause instanceof Error ? cause.message : error.message;
-  const link = webUiRunUrl(config, workflowId);
-  return new CliError(`run ${workflowId} failed${where}${type}: ${message}${link ? ` (${link})` : ''}`);
+  return `${where}${type}: ${message}`;
 }

@@ -1,3 +1,4 @@
+import { redactUrl, urlCarriesCredentials } from './redact';
 import type { TransformStats } from './stats';
 
 /** Input of the `chargerEtl` workflow; every field is optional and none may hold a secret. */
@@ -8,6 +9,25 @@ export interface ChargerEtlInput {
   destination?: string;
   /** Publish even if the publish guard objects, and fetch even if the source is unchanged. */
   force?: boolean;
+}
+
+/**
+ * Why `input` must not start a run, or undefined when it may. Inputs are stored in
+ * workflow history and shown in the Web UI, so a URL carrying credentials is refused
+ * (by the CLI before starting, by the workflow before using it); the message shows
+ * the URL redacted and says where credentials belong.
+ */
+export function inputCredentialsProblem(input: ChargerEtlInput): string | undefined {
+  const fields = [
+    { name: 'sourceUrl', value: input.sourceUrl, fix: "configure SOURCE_URL, with its credentials, on the worker and leave sourceUrl out of the input" },
+    { name: 'destination', value: input.destination, fix: "the worker takes storage credentials from the AWS SDK's default chain" },
+  ];
+  for (const { name, value, fix } of fields) {
+    if (value !== undefined && urlCarriesCredentials(value)) {
+      return `${name} ${redactUrl(value)} carries credentials, and workflow inputs are visible in history and the Web UI: ${fix}`;
+    }
+  }
+  return undefined;
 }
 
 export type Stage = 'starting' | 'checkStatus' | 'fetchData' | 'transform' | 'upload' | 'done' | 'failed';

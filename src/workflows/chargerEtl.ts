@@ -6,8 +6,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ChargerEtlInput, Progress, RunReport, Stage } from '../domain/runReport';
+import { inputCredentialsProblem, type ChargerEtlInput, type Progress, type RunReport, type Stage } from '../domain/runReport';
 import { progressQuery, progressSignal } from './definitions';
+import { announceRun, recordOutcome } from './runVisibility';
 
 /** Errors no retry can fix; they fail the activity at once whatever the activity said. */
 const PERMANENT = ['PayloadError', 'ConfigError', 'PublishRefused', 'BlobNotFound'];
@@ -19,11 +20,13 @@ const { checkStatus } = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: PERMANENT },
 });
 
+// Activities that run long heartbeat every few seconds while their worker lives (see
+// activities/liveness.ts), so a killed worker's activity is retried elsewhere within 30 s.
 const { fetchData } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: {
-    initialInterval: '5 seconds',
+    initialInterval: '2 seconds',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
     maximumAttempts: 10,
@@ -33,7 +36,7 @@ const { fetchData } = proxyActivities<Activities>({
 
 const { transform } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
@@ -46,7 +49,7 @@ const { transform } = proxyActivities<Activities>({
 
 const { upload } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   // Storage blips are waited out; bad credentials or a missing bucket fail at once.
   scheduleToCloseTimeout: '2 hours',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: PERMANENT },
@@ -77,6 +80,10 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
   };
 
   try {
+    // Before anything uses the input: it must not even reach a local activity's marker.
+    const credentialsProblem = inputCredentialsProblem(input);
+    if (credentialsProblem) throw ApplicationFailure.nonRetryable(credentialsProblem, 'InvalidInput');
+    const visibility = await announceRun(input);
     enter('checkStatus');
     const status = await checkStatus({ sourceUrl: input.sourceUrl, destination: input.destination });
     const destination = status.destination;
@@ -89,11 +96,35 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
       progress.fetchRounds += 1;
       progress.bytesFetched = 0;
       progress.devicesProcessed = 0;
-      fetched = await fetchData({ sourceUrl: input.sourceUrl, destination });
+      fetched = await fetchData({ sourceUrl: input.sourceUrl, destination, force: input.force });
       fetchMs += fetched.durationMs;
+      if (fetched.notModified) {
+        // The registry says the published run's data is current: nothing to transform or publish.
+        const { published } = fetched;
+        enter('done');
+        progress.devicesProcessed = published.stats.devicesSeen;
+        const report: RunReport = {
+          workflowId: info.workflowId,
+          runId: info.runId,
+          sourceUrl: status.source.url,
+          destination,
+          rawBytes: published.rawBytes,
+          rawSha256: published.rawSha256,
+          stats: published.stats,
+          csv: published.csv,
+          manifestUri: published.manifestUri,
+          stableUri: published.stableUri,
+          published: false,
+          unchanged: true,
+          publishReason: `the registry answered 304 Not Modified: run ${published.runId} has already published its current data`,
+          durationsMs: { checkStatusMs: status.durationMs, fetchDataMs: fetchMs, transformMs: 0, uploadMs: 0 },
+        };
+        recordOutcome(visibility, report);
+        return report;
+      }
       enter('transform');
       try {
-        transformed = await transform({ destination, rawKey: fetched.rawKey });
+        transformed = await transform({ destination, rawKey: fetched.rawKey, contentType: fetched.contentType });
         break;
       } catch (error) {
         if (!isTruncatedPayload(error) || progress.fetchRounds >= MAX_FETCH_ROUNDS) throw error;
@@ -117,12 +148,14 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
         etag: fetched.etag,
         lastModified: fetched.lastModified,
       },
-      runStartedAt: info.runStartTime.toISOString(),
+      // The server's start time, which orders runs as they were started (runStartTime is when a
+      // worker first picked the run up, which can come in any order).
+      runStartedAt: info.startTime.toISOString(),
       force: input.force ?? false,
     });
     enter('done');
 
-    return {
+    const report: RunReport = {
       workflowId: info.workflowId,
       runId: info.runId,
       sourceUrl: status.source.url,
@@ -143,6 +176,8 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
         uploadMs: uploaded.durationMs,
       },
     };
+    recordOutcome(visibility, report);
+    return report;
   } catch (error) {
     progress.failedStage = progress.stage;
     progress.stage = 'failed';

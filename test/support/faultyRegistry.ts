@@ -64,6 +64,8 @@ export interface RecordedRequest {
   /** Path with the query string, as received. */
   url: string;
   headers: IncomingHttpHeaders;
+  /** Date.now() when it arrived, to measure retry intervals. */
+  receivedAt: number;
 }
 
 type Route =
@@ -155,7 +157,7 @@ export class FaultyRegistry {
     const url = req.url ?? '/';
     const path = new URL(url, 'http://registry.invalid').pathname;
     const method = req.method ?? 'GET';
-    this.requests.push({ method, path, url, headers: req.headers });
+    this.requests.push({ method, path, url, headers: req.headers, receivedAt: Date.now() });
 
     if (method === 'HEAD' && this.disableHead) {
       res.writeHead(405, { Allow: 'GET', 'Content-Length': '0' }).end();

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/domain/runReport';
+import type { BlobStore } from '../../src/storage/blobStore';
+import { openBlobStore } from '../../src/storage/openBlobStore';
+import type { chargerEtl } from '../../src/workflows';
+import { CHARGER_ETL_WORKFLOW, progressQuery } from '../../src/workflows/definitions';
+import { offlineCsv } from '../support/expectedCsv';
+import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
+import { readBytes } from '../support/generatedBody';
+import { scaledPayload } from '../support/registryPayload';
+import { activityAttempts, activityLastFailures, eventually } from '../support/runInspection';
+import { startS3Proxy, type S3Proxy } from '../support/s3Proxy';
+import { createBucket, sharedMinio, sharedMinioS3Config, sharedTemporal } from '../support/services';
+import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
+
+/**
+ * Issue 5, behaviour 5: `kill -9` of the worker in the middle of an activity.
+ * Temporal notices the missing heartbeats (30 s timeout) and retries the activity
+ * on a new worker process, which finishes the same run. The download is paced by
+ * the registry and the transform's read of the staged payload by an S3 proxy, so
+ * each is still running when the worker dies.
+ */
+const PAYLOAD = scaledPayload(2_000);
+const BYTES_PER_SECOND = Math.ceil(PAYLOAD.length / 5);
+
+let registry: FaultyRegistry;
+let proxy: S3Proxy;
+let bucket: string;
+let client: Client;
+let connection: Connection;
+let taskQueue: string;
+let workerEnv: Record<string, string>;
+let undisturbed: Buffer;
+
+beforeAll(async () => {
+  registry = await startFaultyRegistry();
+  registry.serve('/ncr.json', { body: PAYLOAD, gzip: true });
+  registry.serve('/paced.json', { body: PAYLOAD, bytesPerSecond: BYTES_PER_SECOND });
+  proxy = await startS3Proxy(sharedMinio().endpoint);
+  // The transform reads the staged payload (GET …/raw.json) in about five seconds.
+  proxy.throttle = { matches: ({ method, path }) => method === 'GET' && path.endsWith('/raw.json'), bytesPerSecond: BYTES_PER_SECOND };
+  bucket = await createBucket();
+  connection = await Connection.connect({ address: sharedTemporal().address });
+  client = new Client({ connection, namespace: sharedTemporal().namespace });
+  taskQueue = `crash-${randomBytes(4).toString('hex')}`;
+  workerEnv = workerS3Environment(sharedMinio(), proxy.endpoint);
+
+  // The reference: the same run on a worker nobody disturbs.
+  const worker = await startWorkerProcess({ env: workerEnv, taskQueue });
+  const report = await start('/ncr.json', 'undisturbed/').then((handle) => handle.result());
+  undisturbed = await readBytes(await store('undisturbed/').get('charger_models_UK.csv'));
+  expect(report.published).toBe(true);
+  expect(undisturbed.equals(await offlineCsv(PAYLOAD))).toBe(true);
+  await worker.kill('SIGTERM');
+});
+
+afterAll(async () => {
+  await stopWorkerProcesses();
+  await connection?.close();
+  await proxy?.close();
+  await registry?.close();
+});
+
+function store(prefix: string): BlobStore {
+  return openBlobStore(`s3://${bucket}/${prefix}`, { s3ClientConfig: sharedMinioS3Config() });
+}
+
+function start(path: string, prefix: string): Promise<WorkflowHandle<typeof chargerEtl>> {
+  return client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, {
+    taskQueue,
+    workflowId: `crash-${randomBytes(6).toString('hex')}`,
+    args: [{ sourceUrl: registry.url(path), destination: `s3://${bucket}/${prefix}` }],
+  });
+}
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of store(prefix).list('')) keys.push(object.key);
+  return keys.sort();
+}
+
+/** Kills `worker` (the only one polling) once `running()` says the stage is under way, starts a new one, and returns the run's report. */
+async function killDuring(
+  handle: WorkflowHandle<typeof chargerEtl>,
+  worker: WorkerProcess,
+  running: () => Promise<boolean>,
+  stage: string,
+): Promise<RunReport> {
+  await eventually(running, `${stage} is running`);
+  await worker.kill('SIGKILL');
+  const replacement = await startWorkerProcess({ env: workerEnv, taskQueue });
+  const report = await handle.result();
+  // The next test's worker must be the only one polling.
+  await replacement.kill('SIGTERM');
+  return report;
+}
+
+async function expectFinishedLikeUndisturbed(handle: WorkflowHandle<typeof chargerEtl>, prefix: string, report: RunReport, stage: string): Promise<void> {
+  expect(report.published).toBe(true);
+  expect((await readBytes(await store(prefix).get('charger_models_UK.csv'))).equals(undisturbed)).toBe(true);
+  // The killed attempt was retried once its heartbeats stopped.
+  const attempts = await activityAttempts(client, handle.workflowId);
+  expect(attempts[stage]).toEqual([2]);
+  expect((await activityLastFailures(client, handle.workflowId))[stage]).toEqual([expect.stringMatching(/heartbeat/i)]);
+  // Staging is gone; only the published and history objects remain.
+  expect(await keysUnder(`${prefix}_staging/`)).toEqual([]);
+  const historyKey = report.csv.uri.slice(`s3://${bucket}/${prefix}`.length);
+  expect(await keysUnder(prefix)).toEqual(
+    ['charger_models_UK.csv', historyKey, historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json'), 'manifest.json'].sort(),
+  );
+}
+
+describe('behaviour 5: crash recovery', () => {
+  it('kill -9 of the worker during fetchData: a new worker finishes the run with byte-identical output', async () => {
+    const worker = await startWorkerProcess({ env: workerEnv, taskQueue });
+    const handle = await start('/paced.json', 'crash-fetch/');
+    const report = await killDuring(
+      handle,
+      worker,
+      async () => {
+        const progress = await handle.query(progressQuery);
+        return progress.stage === 'fetchData' && progress.bytesFetched > 0;
+      },
+      'fetchData',
+    );
+    await expectFinishedLikeUndisturbed(handle, 'crash-fetch/', report, 'fetchData');
+  });
+
+  it('kill -9 of the worker during transform: a new worker finishes the run with byte-identical output', async () => {
+    const worker = await startWorkerProcess({ env: workerEnv, taskQueue });
+    const handle = await start('/ncr.json', 'crash-transform/');
+    const readingPayload = () =>
+      proxy.requests.some(({ method, path }) => method === 'GET' && path.includes(`/crash-transform/_staging/`) && path.endsWith('/raw.json'));
+    const report = await killDuring(
+      handle,
+      worker,
+      async () => readingPayload() && (await handle.query(progressQuery)).stage === 'transform',
+      'transform',
+    );
+    await expectFinishedLikeUndisturbed(handle, 'crash-transform/', report, 'transform');
+  });
+});

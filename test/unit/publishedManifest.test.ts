@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { readPublishedManifest } from '../../src/activities/publishedManifest';
+import { StorageError } from '../../src/domain/errors';
+import { emptyStats } from '../../src/domain/stats';
+import { FileStore } from '../../src/storage/fileStore';
+
+const dirs: string[] = [];
+let store: FileStore;
+
+beforeEach(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'uk-chargers-manifest-'));
+  dirs.push(dir);
+  store = new FileStore(dir);
+});
+
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('readPublishedManifest', () => {
+  it('finds nothing before the first publish', async () => {
+    expect(await readPublishedManifest(store)).toEqual({});
+  });
+
+  it('returns the manifest with the etag of the version read', async () => {
+    const manifest = { runId: 'r1', runStartedAt: '2026-11-20T06:00:00.000Z', csv: { sha256: 'abc', bytes: 3 }, stats: emptyStats() };
+    const written = await store.put('manifest.json', JSON.stringify(manifest));
+    expect(await readPublishedManifest(store)).toEqual({ manifest, etag: written.etag });
+  });
+
+  it.each([
+    ['not JSON', '{"runId": ', /is not valid JSON/],
+    ['JSON of another shape', '{"runId": "r1"}', /lacks the fields the publish guard compares/],
+  ])('fails permanently on a manifest that is %s, saying how to recover', async (_what, body, problem) => {
+    await store.put('manifest.json', body);
+    const error = await readPublishedManifest(store).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ retryable: false, details: { uri: store.uriFor('manifest.json'), operation: 'readManifest' } });
+    expect((error as StorageError).message).toMatch(problem);
+    expect((error as StorageError).message).toContain('restore it from history/ or delete it to publish afresh');
+  });
+});
