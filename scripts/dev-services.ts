@@ -1,3 +1,4 @@
+import { runSearchAttributeDeclarations } from '../src/domain/runVisibility';
 import { findOrBuildMinio, findOrBuildTemporalCli } from '../src/services/binaries';
 import { minioEnvironment, startMinioServer, type MinioServer } from '../src/services/minioServer';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/services/temporalDevServer';
@@ -33,7 +34,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const temporal = await startTemporalDevServer({ executable: temporalCli, port: 7233, ui: true, uiPort: 8233, log });
+    const temporal = await startTemporalDevServer({
+      executable: temporalCli,
+      port: 7233,
+      ui: true,
+      uiPort: 8233,
+      searchAttributes: runSearchAttributeDeclarations(),
+      log,
+    });
     services.push(temporal);
     const minio = await startMinioServer({
       executable: minioPath,

@@ -1,24 +1,12 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { registerDemoCommand } from './cli/demoCommand';
+import { CommanderError } from 'commander';
 import { CliError } from './cli/cliError';
-import { registerRunCommand } from './cli/runCommand';
-import { registerTransformCommand } from './cli/transformCommand';
+import { buildProgram } from './cli/program';
 import { ConfigError, UkChargersError } from './domain/errors';
-import { CODE_VERSION } from './domain/version';
 
 /** CLI entry point: one line per error and a non-zero exit; the stack only with --verbose. */
 async function main(argv: string[]): Promise<void> {
-  const program = new Command('uk-chargers')
-    .description('Publishes charger_models_UK.csv from the UK National Chargepoint Registry, orchestrated by Temporal.')
-    .version(CODE_VERSION.replace(/^uk-chargers@/, ''))
-    .option('--verbose', 'print stack traces with errors')
-    .showHelpAfterError()
-    .exitOverride();
-  registerTransformCommand(program);
-  registerRunCommand(program);
-  registerDemoCommand(program);
-  await program.parseAsync(argv);
+  await buildProgram().parseAsync(argv);
 }
 
 main(process.argv).catch((error: unknown) => {

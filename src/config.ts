@@ -31,7 +31,27 @@ export interface AppConfig {
   /** Largest fall in devicesKept, as a fraction of the published run, that may still be published. */
   publishMaxDropFraction: number;
   logLevel: LogLevel;
+  /** How the worker process runs; the CLI ignores these. */
+  worker: WorkerSettings;
 }
+
+export interface WorkerSettings {
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks: number;
+  /** How long a stopping worker lets in-flight activities finish before cancelling them. */
+  shutdownGraceMs: number;
+  /** host:port of the Prometheus endpoint for the Temporal runtime's metrics; none when unset. */
+  metricsPrometheusAddress?: string;
+  searchAttributes: SearchAttributesMode;
+}
+
+/**
+ * Whether runs also write the typed search attributes (src/domain/runVisibility.ts);
+ * the memo is always written. `auto`: when the namespace has them registered
+ * (checked at worker start); `required`: the worker refuses to start without them.
+ */
+export type SearchAttributesMode = 'auto' | 'required' | 'off';
+const SEARCH_ATTRIBUTES_MODES: readonly SearchAttributesMode[] = ['auto', 'required', 'off'];
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -55,6 +75,11 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'TEMPORAL_TASK_QUEUE', default: DEFAULT_TASK_QUEUE, meaning: 'task queue of the worker and runs' },
   { name: 'TEMPORAL_UI_URL', default: 'http://localhost:8233 for a local server', meaning: 'Web UI base URL for links' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
+  { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', default: '10', meaning: 'activities one worker runs at once' },
+  { name: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', default: '10', meaning: 'workflow tasks one worker runs at once (at least 2)' },
+  { name: 'WORKER_SHUTDOWN_GRACE_MS', default: '60000', meaning: 'on SIGTERM/SIGINT, time in-flight activities get to finish before they are cancelled' },
+  { name: 'METRICS_PROMETHEUS_ADDRESS', default: '(off)', meaning: 'host:port to serve the Temporal runtime metrics on for Prometheus, e.g. 0.0.0.0:9464' },
+  { name: 'SEARCH_ATTRIBUTES', default: 'auto', meaning: 'auto, required or off: whether runs write the UkChargers* search attributes' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -76,6 +101,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const value = Number(raw);
     if (!Number.isSafeInteger(value) || value <= 0) {
       problems.push(`${name} must be a positive integer, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const integerAtLeast = (name: string, min: number, fallback: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < min) {
+      problems.push(`${name} must be an integer of at least ${min}, got "${raw}"`);
       return fallback;
     }
     return value;
@@ -122,6 +157,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
   }
 
+  const metricsPrometheusAddress = read('METRICS_PROMETHEUS_ADDRESS');
+  if (metricsPrometheusAddress !== undefined && !isHostPort(metricsPrometheusAddress)) {
+    problems.push(`METRICS_PROMETHEUS_ADDRESS must be host:port (e.g. 0.0.0.0:9464), got "${metricsPrometheusAddress}"`);
+  }
+  const searchAttributesRaw = (read('SEARCH_ATTRIBUTES') ?? 'auto').toLowerCase();
+  if (!SEARCH_ATTRIBUTES_MODES.includes(searchAttributesRaw as SearchAttributesMode)) {
+    problems.push(`SEARCH_ATTRIBUTES must be one of ${SEARCH_ATTRIBUTES_MODES.join(', ')}, got "${searchAttributesRaw}"`);
+  }
+
   let connect: ClientConnectConfig = { connectionOptions: {} };
   try {
     connect = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
@@ -151,6 +195,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     destination,
     publishMaxDropFraction,
     logLevel: logLevelRaw as LogLevel,
+    worker: {
+      maxConcurrentActivities: integerAtLeast('WORKER_MAX_CONCURRENT_ACTIVITIES', 1, 10),
+      maxConcurrentWorkflowTasks: integerAtLeast('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 2, 10),
+      shutdownGraceMs: integerAtLeast('WORKER_SHUTDOWN_GRACE_MS', 0, 60_000),
+      metricsPrometheusAddress,
+      searchAttributes: searchAttributesRaw as SearchAttributesMode,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -162,6 +213,12 @@ function defaultUiUrl(address: string): string | undefined {
   if (match) return `http://localhost:${Number(match[2]) + 1000}`;
   if (address.endsWith('.tmprl.cloud:7233')) return 'https://cloud.temporal.io';
   return undefined;
+}
+
+/** host:port or [ipv6]:port, port 1–65535. */
+function isHostPort(value: string): boolean {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(value);
+  return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65_535;
 }
 
 function definedOnly(env: Env): Record<string, string> {
@@ -176,6 +233,12 @@ export function webUiRunUrl(config: AppConfig, workflowId: string, runId?: strin
   if (!uiUrl) return undefined;
   const base = `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
+}
+
+/** Web UI link to a schedule, or undefined when the UI's address is unknown. */
+export function webUiScheduleUrl(config: AppConfig, scheduleId: string): string | undefined {
+  const { uiUrl, namespace } = config.temporal;
+  return uiUrl ? `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/schedules/${encodeURIComponent(scheduleId)}` : undefined;
 }
 
 /** The effective configuration with every secret replaced, for `uk-chargers config` and start-up logs. */
@@ -198,5 +261,6 @@ export function redactedConfig(config: AppConfig): Record<string, unknown> {
     destination: config.destination,
     publishMaxDropFraction: config.publishMaxDropFraction,
     logLevel: config.logLevel,
+    worker: { ...config.worker, metricsPrometheusAddress: config.worker.metricsPrometheusAddress ?? null },
   };
 }

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { workflowSignalProgressSink } from './activities/progressSink';
 import type { AppConfig } from './config';
 import { CODE_VERSION } from './domain/version';
 import { createHttpSource } from './source/httpSource';
 import { openBlobStore } from './storage/openBlobStore';
+import { createRunVisibilityActivities } from './visibility/runVisibilityActivity';
+import { decideSearchAttributes, runSearchAttributeProblems } from './visibility/searchAttributeCheck';
 
 /** `npm run build` writes this pre-bundled workflow code; without it the worker bundles from source at start. */
 const PREBUILT_BUNDLE = join(__dirname, 'workflow-bundle.js');
@@ -20,29 +22,46 @@ export interface EtlWorkerOptions {
 
 /** Builds the worker that serves `chargerEtl` and its activities, wired to the real source and stores. */
 export async function createEtlWorker({ config, connection, workerOptions }: EtlWorkerOptions): Promise<Worker> {
-  const activities = createActivities({
-    config,
-    source: createHttpSource({
-      connectTimeoutMs: config.sourceConnectTimeoutMs,
-      idleTimeoutMs: config.sourceIdleTimeoutMs,
-      maxBodyBytes: config.sourceMaxBytes,
-      allowedHosts: config.sourceAllowedHosts,
-      userAgent: CODE_VERSION,
+  const logger = Runtime.instance().logger;
+  const { namespace } = config.temporal;
+  const searchAttributes = await decideSearchAttributes(config.worker.searchAttributes, namespace, () =>
+    runSearchAttributeProblems(connection, namespace),
+  );
+  if (searchAttributes.enabled) logger.info('runs write search attributes', { reason: searchAttributes.reason });
+  else logger.warn('runs write no search attributes', { reason: searchAttributes.reason });
+
+  const activities = {
+    ...createActivities({
+      config,
+      source: createHttpSource({
+        connectTimeoutMs: config.sourceConnectTimeoutMs,
+        idleTimeoutMs: config.sourceIdleTimeoutMs,
+        maxBodyBytes: config.sourceMaxBytes,
+        allowedHosts: config.sourceAllowedHosts,
+        userAgent: CODE_VERSION,
+      }),
+      openStore: (destination) => openBlobStore(destination),
+      codeVersion: CODE_VERSION,
+      progress: workflowSignalProgressSink,
     }),
-    openStore: (destination) => openBlobStore(destination),
-    codeVersion: CODE_VERSION,
-    progress: workflowSignalProgressSink,
-  });
-  const workflows = existsSync(PREBUILT_BUNDLE)
+    ...createRunVisibilityActivities({ defaultSourceUrl: config.sourceUrl, searchAttributes: searchAttributes.enabled }),
+  };
+  const prebuilt = existsSync(PREBUILT_BUNDLE);
+  logger.info('workflow code', { from: prebuilt ? PREBUILT_BUNDLE : 'source, bundled at start' });
+  const workflows = prebuilt
     ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
     : // index.ts when run from source (tsx, vitest), index.js when built.
       { workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`) };
   return Worker.create({
     connection,
-    namespace: config.temporal.namespace,
+    namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflows,
     activities,
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    // Stopping (SIGTERM/SIGINT, or shutdown()) stops polling, then lets running activities finish this long.
+    shutdownGraceTime: config.worker.shutdownGraceMs,
     ...workerOptions,
   });
 }

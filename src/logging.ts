@@ -7,9 +7,12 @@ import type { LogLevel } from './config';
  * level. Must run before the first connection or worker is created.
  */
 export function installJsonLogging(level: LogLevel): void {
-  Runtime.install({
-    logger: new DefaultLogger(level.toUpperCase() as Uppercase<LogLevel>, writeJsonLine),
-  });
+  Runtime.install({ logger: jsonLogger(level) });
+}
+
+/** The JSON-lines logger, for runtimes installed with more options (see src/workerRuntime.ts). */
+export function jsonLogger(level: LogLevel): DefaultLogger {
+  return new DefaultLogger(level.toUpperCase() as Uppercase<LogLevel>, writeJsonLine);
 }
 
 function writeJsonLine({ level, message, meta, timestampNanos }: LogEntry): void {

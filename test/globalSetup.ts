@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { runSearchAttributeDeclarations } from '../src/domain/runVisibility';
 import { findOrBuildMinio, findOrBuildTemporalCli } from '../src/services/binaries';
 import { startMinioServer } from '../src/services/minioServer';
 import { startTemporalDevServer } from '../src/services/temporalDevServer';
@@ -21,7 +22,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
   );
   const [temporal, minio] = await Promise.allSettled([
-    startTemporalDevServer({ executable: temporalCli }),
+    // Registered as in production, so runs exercise their search attributes.
+    startTemporalDevServer({ executable: temporalCli, searchAttributes: runSearchAttributeDeclarations() }),
     startMinioServer({ executable: minioPath }),
   ]);
   const started = [temporal, minio].flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

@@ -2,6 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { DEFAULT_DESTINATION, loadConfig, webUiRunUrl } from '../config';
 import { startSampleRegistry } from '../demo/sampleRegistry';
+import { runSearchAttributeDeclarations } from '../domain/runVisibility';
 import { createEtlWorker } from '../etlWorker';
 import { installJsonLogging } from '../logging';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporalDevServer';
@@ -41,7 +42,14 @@ export function registerDemoCommand(program: Command): void {
       let server: TemporalDevServer | undefined;
       if (!process.env.TEMPORAL_ADDRESS) {
         log('starting a local Temporal dev server…');
-        server = await startTemporalDevServer({ ui: true, port: 7233, uiPort: 8233, fallbackToFreePorts: true, log });
+        server = await startTemporalDevServer({
+          ui: true,
+          port: 7233,
+          uiPort: 8233,
+          fallbackToFreePorts: true,
+          searchAttributes: runSearchAttributeDeclarations(),
+          log,
+        });
       }
       const registry = await startSampleRegistry();
       try {

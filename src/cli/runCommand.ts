@@ -11,6 +11,7 @@ interface RunOptions {
   force?: boolean;
   json?: boolean;
   workflowId?: string;
+  wait: boolean;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -22,9 +23,11 @@ export function registerRunCommand(program: Command): void {
     .option('--force', 'publish even if the publish guard objects or the source is unchanged')
     .option('--workflow-id <id>', 'workflow ID to use (default: uk-chargers-<UTC timestamp>)')
     .option('--json', 'print the run report as one JSON line, no progress')
+    .option('--no-wait', 'print the workflow ID and Web UI link and return at once; follow it with status or result')
     .addHelpText(
       'after',
-      '\nThe worker (npm run worker) must be polling the task queue. Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,\nTEMPORAL_API_KEY, TEMPORAL_TLS_* or a profile from the Temporal config file (TEMPORAL_PROFILE).',
+      '\nIn a terminal, progress (stage, bytes fetched, devices processed) updates on one line; otherwise one line per stage.\n' +
+        'The worker (npm run worker) must be polling the task queue. Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,\nTEMPORAL_API_KEY, TEMPORAL_TLS_* or a profile from the Temporal config file (TEMPORAL_PROFILE).',
     )
     .action(async (options: RunOptions) => {
       const config = loadConfig();
@@ -36,6 +39,14 @@ export function registerRunCommand(program: Command): void {
       };
       const handle = await startRun(client, config, input, options.workflowId ?? newRunId());
       const link = webUiRunUrl(config, handle.workflowId);
+      if (!options.wait) {
+        const runId = handle.firstExecutionRunId;
+        const runLink = webUiRunUrl(config, handle.workflowId, runId);
+        if (options.json) console.log(JSON.stringify({ workflowId: handle.workflowId, runId, webUiUrl: runLink ?? null }));
+        else console.log(`workflow ID: ${handle.workflowId}\nWeb UI:      ${runLink ?? '(set TEMPORAL_UI_URL to get a link)'}`);
+        await client.connection.close();
+        return;
+      }
       if (!options.json) process.stderr.write(`started ${handle.workflowId}${link ? ` — ${link}` : ''}\n`);
       const mode = options.json ? 'none' : process.stderr.isTTY ? 'live' : 'lines';
       const report = await waitForReport(handle, mode, config);

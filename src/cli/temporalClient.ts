@@ -1,5 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
-import type { AppConfig } from '../config';
+import { Client, Connection, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { loadConfig, type AppConfig } from '../config';
 import { CliError } from './cliError';
 
 /** Connects a client with the envconfig settings; an unreachable server is one clear line. */
@@ -14,4 +14,28 @@ export async function connectClient(config: AppConfig): Promise<Client> {
     );
   }
   return new Client({ connection, namespace: config.temporal.namespace });
+}
+
+/**
+ * Runs one command against Temporal: validates the configuration, connects,
+ * closes the connection afterwards, and turns "no such workflow or schedule"
+ * into one line that says where it looked.
+ */
+export async function withClient<T>(use: (client: Client, config: AppConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const client = await connectClient(config);
+  const { namespace } = config.temporal;
+  try {
+    return await use(client, config);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      throw new CliError(`no workflow ${error.workflowId} in namespace ${namespace} (uk-chargers list shows recent runs)`);
+    }
+    if (error instanceof ScheduleNotFoundError) {
+      throw new CliError(`no schedule ${error.scheduleId} in namespace ${namespace} (uk-chargers schedule list shows them)`);
+    }
+    throw error;
+  } finally {
+    await client.connection.close();
+  }
 }

@@ -18,6 +18,8 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   /** SQLite file that keeps workflow state across restarts; in memory when omitted. */
   dbFilename?: string;
+  /** Custom search attributes registered on the namespace at start (`--search-attribute Name=Type`). */
+  searchAttributes?: ReadonlyArray<{ name: string; type: SearchAttributeTypeName }>;
   log?: Log;
   startupTimeoutMs?: number;
 }
@@ -30,6 +32,9 @@ export interface TemporalDevServer {
   namespace: string;
   stop(): Promise<void>;
 }
+
+/** Search attribute types as `temporal server start-dev --search-attribute` spells them. */
+export type SearchAttributeTypeName = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 
@@ -55,7 +60,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     // Loaded only here: it brings the native Temporal core with it.
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const environment = await TestWorkflowEnvironment.createLocal({
-      server: { ip: LOOPBACK, port, ui, uiPort, namespace, dbFilename: options.dbFilename },
+      server: { ip: LOOPBACK, port, ui, uiPort, namespace, dbFilename: options.dbFilename, extraArgs: searchAttributeArgs(options) },
     });
     return { address: environment.address, uiUrl, namespace, stop: () => environment.teardown() };
   }
@@ -65,6 +70,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   if (namespace !== 'default') args.push('--namespace', namespace);
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (options.dbFilename !== undefined) args.push('--db-filename', options.dbFilename);
+  args.push(...searchAttributeArgs(options));
   args.push('--log-level', 'warn');
 
   const address = `${LOOPBACK}:${port}`;
@@ -75,6 +81,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
   );
   return { address, uiUrl, namespace, stop: () => server.stop() };
+}
+
+function searchAttributeArgs({ searchAttributes = [] }: TemporalDevServerOptions): string[] {
+  return searchAttributes.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]);
 }
 
 async function namespaceAnswers(address: string, namespace: string): Promise<boolean> {

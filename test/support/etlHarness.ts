@@ -39,6 +39,8 @@ export async function startEtlHarness(env: Record<string, string> = {}): Promise
     TEMPORAL_NAMESPACE: temporal.namespace,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SOURCE_ALLOWED_HOSTS: '127.0.0.1',
+    // stop() cancels in-flight activities at once rather than waiting the production grace time.
+    WORKER_SHUTDOWN_GRACE_MS: '0',
     ...env,
   });
   const nativeConnection = await NativeConnection.connect({ address: temporal.address });

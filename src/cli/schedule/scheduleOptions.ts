@@ -1,0 +1,91 @@
+import { Option, type Command } from 'commander';
+import { inputCredentialsProblem, type ChargerEtlInput } from '../../domain/runReport';
+import {
+  DEFAULT_CATCHUP_WINDOW_MS,
+  DEFAULT_SCHEDULE_ID,
+  OVERLAP_POLICIES,
+  type OverlapPolicyName,
+  type ScheduleTiming,
+} from '../../schedules/scheduleDefinition';
+import { formatDuration } from '../../schedules/scheduleText';
+import { CliError } from '../cliError';
+import { parseDestinationOption, parseDuration, parseSourceUrl, parseTimeZone } from '../optionParsers';
+
+/** The options the schedule subcommands share, defined once so their help reads the same everywhere. */
+
+export interface TimingOptions {
+  cron?: string;
+  every?: number;
+  timezone?: string;
+  jitter?: number;
+}
+
+export interface PolicyOptions {
+  overlap?: OverlapPolicyName;
+  catchupWindow?: number;
+}
+
+export interface InputOptions {
+  sourceUrl?: string;
+  destination?: string;
+}
+
+export function addIdOption(command: Command): Command {
+  return command.option('--id <scheduleId>', 'schedule ID', DEFAULT_SCHEDULE_ID);
+}
+
+export function addTimingOptions(command: Command, { timezoneDefault }: { timezoneDefault?: string }): Command {
+  const timezone = new Option('--timezone <zone>', 'IANA time zone the cron expression is read in, e.g. Europe/London').argParser(parseTimeZone);
+  return command
+    .addOption(
+      new Option('--cron <expression>', 'when to run, as a cron expression: "minute hour day-of-month month day-of-week", e.g. "0 6 * * *"').conflicts(
+        'every',
+      ),
+    )
+    .addOption(new Option('--every <duration>', 'run at a fixed interval instead, e.g. 24h, 6h, 30m').argParser(parseDuration))
+    .addOption(timezoneDefault ? timezone.default(timezoneDefault) : timezone)
+    .addOption(new Option('--jitter <duration>', 'start each run up to this much later, at random, e.g. 5m').argParser(parseDuration));
+}
+
+export function addPolicyOptions(command: Command, { withDefaults }: { withDefaults: boolean }): Command {
+  const overlap = new Option('--overlap <policy>', 'what happens when a run is due while the previous one is still going').choices(OVERLAP_POLICIES);
+  const catchup = new Option(
+    '--catchup-window <duration>',
+    'after an outage of the Temporal server, runs missed by at most this long still start (minimum 10s)',
+  ).argParser(parseDuration);
+  return command
+    .addOption(withDefaults ? overlap.default('skip') : overlap)
+    .addOption(withDefaults ? catchup.default(DEFAULT_CATCHUP_WINDOW_MS, formatDuration(DEFAULT_CATCHUP_WINDOW_MS)) : catchup);
+}
+
+export function addInputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--source-url <url>', "registry URL the runs read (default: the worker's SOURCE_URL)").argParser(parseSourceUrl))
+    .addOption(
+      new Option('--destination <uri>', "s3://bucket/prefix/ or file:DIR the runs publish to (default: the worker's DESTINATION)").argParser(
+        parseDestinationOption,
+      ),
+    );
+}
+
+/** The timing given on the command line, if any (commander already refuses --cron with --every). */
+export function timingFrom(options: TimingOptions): ScheduleTiming | undefined {
+  if (options.cron !== undefined) {
+    const cron = options.cron.trim().replace(/\s+/g, ' ');
+    if (cron === '') throw new CliError('--cron needs an expression, e.g. "0 6 * * *"');
+    return { cron };
+  }
+  return options.every !== undefined ? { everyMs: options.every } : undefined;
+}
+
+/** The run input the options give; refused when it carries credentials, as the schedule stores it and every run's history repeats it. */
+export function inputFrom(options: InputOptions): ChargerEtlInput {
+  const input = { sourceUrl: options.sourceUrl, destination: options.destination };
+  const credentialsProblem = inputCredentialsProblem(input);
+  if (credentialsProblem) throw new CliError(credentialsProblem);
+  return input;
+}
+
+export const SCHEDULE_HELP_FOOTER =
+  '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or a profile from the Temporal\n' +
+  'config file (TEMPORAL_PROFILE). Runs go to the task queue TEMPORAL_TASK_QUEUE (default uk-chargers).';

@@ -1,0 +1,78 @@
+import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { Command } from 'commander';
+import { webUiRunUrl, type AppConfig } from '../config';
+import type { Progress, RunReport } from '../domain/runReport';
+import { progressQuery } from '../workflows/definitions';
+import { formatRunStatus, runFacts, withReport, type PendingActivityFacts, type RunStatus } from './runFacts';
+import { failureSummary } from './runWorkflow';
+import { withClient } from './temporalClient';
+
+/** A query needs a worker to answer it; do not hang when none is polling. */
+const QUERY_TIMEOUT_MS = 5_000;
+
+interface StatusOptions {
+  runId?: string;
+  json?: boolean;
+}
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('show where a run is: status, stage, bytes fetched, devices processed, activity attempts and last failure, or its outcome')
+    .argument('<workflowId>', 'the run\'s workflow ID (printed by run, list and schedule trigger)')
+    .option('--run-id <runId>', 'a particular run of that workflow ID (default: the latest)')
+    .option('--json', 'print it as one JSON object')
+    .addHelpText(
+      'after',
+      '\nA running workflow\'s stage comes from its progress query, which a worker on its task queue answers.\n' +
+        'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
+    )
+    .action((workflowId: string, options: StatusOptions) =>
+      withClient(async (client, config) => {
+        const status = await runStatus(client, config, workflowId, options.runId);
+        console.log(options.json ? JSON.stringify(status) : formatRunStatus(status));
+      }),
+    );
+}
+
+async function runStatus(client: Client, config: AppConfig, workflowId: string, runId: string | undefined): Promise<RunStatus> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  const description = await handle.describe();
+  let run = runFacts(description);
+  const status: RunStatus = {
+    run,
+    progress: null,
+    progressUnavailable: null,
+    pendingActivities: pendingActivities(description),
+    failure: null,
+    webUiUrl: webUiRunUrl(config, workflowId, description.runId) ?? null,
+  };
+  if (description.status.name === 'RUNNING') {
+    try {
+      status.progress = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query<Progress>(progressQuery));
+    } catch (error) {
+      status.progressUnavailable = `the progress query failed (${error instanceof Error ? error.message : String(error)}); is a worker polling task queue ${description.taskQueue}?`;
+    }
+    return status;
+  }
+  // A closed run's result is in its history: no worker needed.
+  try {
+    run = withReport(run, (await client.workflow.getHandle(workflowId, description.runId).result()) as RunReport);
+  } catch (error) {
+    if (!(error instanceof WorkflowFailedError)) throw error;
+    status.failure = `${description.status.name.toLowerCase()}${failureSummary(error)}`;
+  }
+  return { ...status, run };
+}
+
+function pendingActivities(description: WorkflowExecutionDescription): PendingActivityFacts[] {
+  const { PendingActivityState } = temporal.api.enums.v1;
+  return (description.raw.pendingActivities ?? []).map((activity) => ({
+    activity: activity.activityType?.name ?? 'unknown',
+    state: (PendingActivityState[activity.state ?? 0] ?? 'UNKNOWN').replace(/^PENDING_ACTIVITY_STATE_/, ''),
+    attempt: activity.attempt ?? 0,
+    maximumAttempts: activity.maximumAttempts ?? 0,
+    lastFailure: activity.lastFailure?.message ?? null,
+  }));
+}

@@ -1,0 +1,100 @@
+import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { formatRunStatus, formatTable, runFacts, runTableRow, withReport, type RunStatus } from '../../src/cli/runFacts';
+import type { RunReport } from '../../src/domain/runReport';
+
+function execution(overrides: Partial<Omit<WorkflowExecutionInfo, 'raw'>> = {}): Omit<WorkflowExecutionInfo, 'raw'> {
+  return {
+    type: 'chargerEtl',
+    workflowId: 'uk-chargers-daily-2025-01-31T06:00:00Z',
+    runId: 'run-1',
+    taskQueue: 'uk-chargers',
+    status: { code: 2, name: 'COMPLETED' },
+    historyLength: 40,
+    startTime: new Date('2025-01-31T06:00:03Z'),
+    closeTime: new Date('2025-01-31T06:01:33Z'),
+    memo: { source: 'https://reg.test/ncr', rows: 1234, outcome: 'published', published: true, unchanged: false, publishReason: 'passes the publish guard' },
+    searchAttributes: {},
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD), value: 'uk-chargers-daily' },
+    ]),
+    ...overrides,
+  };
+}
+
+describe('runFacts', () => {
+  it('reads a run from its visibility record and memo', () => {
+    expect(runFacts(execution())).toEqual({
+      workflowId: 'uk-chargers-daily-2025-01-31T06:00:00Z',
+      runId: 'run-1',
+      status: 'COMPLETED',
+      taskQueue: 'uk-chargers',
+      startTime: '2025-01-31T06:00:03.000Z',
+      closeTime: '2025-01-31T06:01:33.000Z',
+      durationMs: 90_000,
+      scheduledBy: 'uk-chargers-daily',
+      source: 'https://reg.test/ncr',
+      outcome: 'published',
+      rows: 1234,
+      published: true,
+      unchanged: false,
+      publishReason: 'passes the publish guard',
+    });
+  });
+
+  it('leaves unknown facts null for a run still going (memo: source only), timing it until now', () => {
+    const facts = runFacts(
+      execution({ status: { code: 1, name: 'RUNNING' }, closeTime: undefined, memo: { source: 'https://reg.test/ncr' }, typedSearchAttributes: new TypedSearchAttributes() }),
+      new Date('2025-01-31T06:00:13Z'),
+    );
+    expect(facts).toMatchObject({ status: 'RUNNING', closeTime: null, durationMs: 10_000, scheduledBy: null, outcome: null, rows: null, published: null });
+  });
+
+  it('prefers the report of a completed run over its memo', () => {
+    const report = { sourceUrl: 'https://reg.test/v2', stats: { rows: 7 }, published: false, unchanged: true, publishReason: 'identical' } as RunReport;
+    expect(withReport(runFacts(execution({ memo: {} })), report)).toMatchObject({ source: 'https://reg.test/v2', outcome: 'unchanged', rows: 7, published: false, unchanged: true });
+  });
+});
+
+describe('list and status output', () => {
+  it('lists runs in aligned columns', () => {
+    const facts = runFacts(execution());
+    expect(formatTable([['WORKFLOW ID', 'STATUS', 'ROWS'], ['a', 'COMPLETED', '3'], ['longer-id', 'FAILED', '-']])).toBe(
+      'WORKFLOW ID  STATUS     ROWS\na            COMPLETED  3\nlonger-id    FAILED     -',
+    );
+    expect(runTableRow(facts)).toEqual(['uk-chargers-daily-2025-01-31T06:00:00Z', 'COMPLETED', '2025-01-31T06:00:03Z', '1m30s', 'published', '1234', 'https://reg.test/ncr']);
+  });
+
+  it('shows stage, counters, attempts and the last failure of a run being retried', () => {
+    const status: RunStatus = {
+      run: runFacts(execution({ status: { code: 1, name: 'RUNNING' }, closeTime: undefined, memo: { source: 'https://reg.test/ncr' } }), new Date('2025-01-31T06:02:03Z')),
+      progress: { stage: 'fetchData', bytesFetched: 3 * 1024 * 1024, devicesProcessed: 0, attempt: 3, fetchRounds: 1 },
+      progressUnavailable: null,
+      pendingActivities: [{ activity: 'fetchData', state: 'SCHEDULED', attempt: 3, maximumAttempts: 10, lastFailure: 'registry returned 503' }],
+      failure: null,
+      webUiUrl: 'http://ui/run',
+    };
+    expect(formatRunStatus(status).split('\n')).toEqual([
+      'run uk-chargers-daily-2025-01-31T06:00:00Z (run-1)',
+      '  status       RUNNING, started 2025-01-31T06:00:03.000Z, running for 2m',
+      '  task queue   uk-chargers, started by schedule uk-chargers-daily',
+      '  source       https://reg.test/ncr',
+      '  stage        fetchData · attempt 3 · fetched 3.0 MiB · devices 0',
+      '  activity     fetchData scheduled, attempt 3 of 10, last failure: registry returned 503',
+      '  web ui       http://ui/run',
+    ]);
+  });
+
+  it('shows the outcome of a completed run and the failure of a failed one', () => {
+    const base: RunStatus = { run: runFacts(execution()), progress: null, progressUnavailable: null, pendingActivities: [], failure: null, webUiUrl: null };
+    expect(formatRunStatus(base)).toContain('\n  outcome      published, 1234 rows — passes the publish guard');
+    const failed = formatRunStatus({
+      ...base,
+      run: runFacts(execution({ status: { code: 3, name: 'FAILED' }, memo: { source: 'https://reg.test/ncr' } })),
+      failure: 'failed in transform [PayloadError]: not JSON',
+    });
+    expect(failed).not.toContain('outcome');
+    expect(failed).toContain('\n  failure      failed in transform [PayloadError]: not JSON');
+  });
+});
