@@ -22,7 +22,7 @@ export function registerRunCommand(program: Command): void {
     .option('--destination <uri>', 's3://bucket/prefix/ or file:DIR (default: the worker\'s DESTINATION)')
     .option('--force', 'publish even if the publish guard objects or the source is unchanged')
     .option('--workflow-id <id>', 'workflow ID to use (default: uk-chargers-<UTC timestamp>)')
-    .option('--json', 'print the run report as one JSON line, no progress')
+    .option('--json', 'print the run report as one JSON line on stdout; progress goes to stderr as plain lines')
     .option('--no-wait', 'print the workflow ID and Web UI link and return at once; follow it with status or result')
     .addHelpText(
       'after',
@@ -48,7 +48,8 @@ export function registerRunCommand(program: Command): void {
         return;
       }
       if (!options.json) process.stderr.write(`started ${handle.workflowId}${link ? ` — ${link}` : ''}\n`);
-      const mode = options.json ? 'none' : process.stderr.isTTY ? 'live' : 'lines';
+      // stdout stays machine-readable with --json; progress always goes to stderr.
+      const mode = process.stderr.isTTY && !options.json ? 'live' : 'lines';
       const report = await waitForReport(handle, mode, config);
       const runLink = webUiRunUrl(config, report.workflowId, report.runId);
       console.log(options.json ? JSON.stringify({ ...report, webUiUrl: runLink ?? null }) : formatReport(report, runLink));
