@@ -1,0 +1,84 @@
+import type { BenchResults, EndToEndResult } from './benchResults';
+import { best, bestTransformSeconds, marginalCosts, peakRss } from './goals';
+import { fixed, markdownTable } from './table';
+
+/** The tables and goals of a benchmark run, as printed and pasted into BENCHMARKS.md. */
+export function formatReport(results: BenchResults): string {
+  const comparison = results.sizes.map((size) => {
+    const cli = best(size.cli);
+    const mb = size.bytes / 1e6;
+    const baselineRuns = 'runs' in size.baseline ? size.baseline.runs : undefined;
+    const baseline = baselineRuns && best(baselineRuns);
+    return [
+      String(size.devices),
+      fixed(mb, 0),
+      fixed(cli.seconds, 2),
+      fixed(cli.cpuSeconds, 2),
+      fixed(mb / cli.seconds, 0),
+      fixed(size.devices / cli.seconds, 0),
+      fixed(peakRss(size.cli), 0),
+      baseline ? fixed(baseline.seconds, 2) : 'cannot load',
+      baseline ? fixed(baseline.cpuSeconds, 2) : '–',
+      baselineRuns ? fixed(peakRss(baselineRuns), 0) : '–',
+      baseline ? `${fixed(baseline.seconds / cli.seconds, 2)}×` : '–',
+      String(size.rows),
+      size.verifiedAgainst.referenceTransform === true ? 'spec + reference' : 'spec',
+    ];
+  });
+  const marginal = marginalCosts(results.sizes);
+  const scaling = results.sizes.map((size) => {
+    const transformSeconds = bestTransformSeconds(size.inProcess);
+    const steady = Math.min(...size.inProcess.map((run) => run.steadySecondsPerDevice ?? Infinity));
+    const step = marginal.find((cost) => cost.toDevices === size.devices);
+    return [
+      String(size.devices),
+      fixed(transformSeconds, 2),
+      fixed(best(size.inProcess).seconds, 2),
+      fixed(peakRss(size.inProcess), 0),
+      fixed(size.bytes / 1e6 / transformSeconds, 0),
+      fixed((transformSeconds / size.devices) * 1e6, 1),
+      fixed(steady * 1e6, 1),
+      step ? fixed(step.secondsPerDevice * 1e6, 1) : '–',
+      step ? `${step.deviation >= 0 ? '+' : ''}${fixed(step.deviation * 100, 0)}%` : '–',
+    ];
+  });
+  const lines = [
+    `${results.date}, ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGb} GB, Node ${results.machine.node}; ` +
+      `load average ${results.loadAverage.start.map((load) => load.toFixed(1)).join(' ')} at start, ${results.loadAverage.end.map((load) => load.toFixed(1)).join(' ')} at end`,
+    `start-up (transform of an empty registry): CLI ${results.startup.cliSeconds.toFixed(2)} s and ${results.startup.cliPeakRssMb.toFixed(0)} MB, in-process runner ${results.startup.inProcessSeconds.toFixed(2)} s`,
+    '',
+    `transform (\`node dist/client.js transform\`) against read + JSON.parse, whole process, best of ${results.options.runs}:`,
+    '',
+    markdownTable(
+      ['devices', 'MB', 'transform s', 'CPU s', 'MB/s', 'devices/s', 'peak RSS MB', 'JSON.parse s', 'CPU s', 'peak RSS MB', 'speed-up', 'rows', 'output verified against'],
+      comparison,
+    ),
+    '',
+    'the same code path without the CLI start-up (bench/transformRunner.cjs), for scaling: time inside the process; per device overall,',
+    'after the first 8 MiB (V8 warmed up), and marginal (the added time over the added devices since the previous size):',
+    '',
+    markdownTable(
+      ['devices', 'transform s', 'process s', 'peak RSS MB', 'MB/s', 'µs/device', 'after 8 MiB', 'marginal µs/device', 'vs median'],
+      scaling,
+    ),
+  ];
+  if (results.endToEnd) {
+    const e2e = results.endToEnd;
+    const arm = (name: string, runs: EndToEndResult['workflow']): string[] => {
+      const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+      const stages = fastest.stagesMs;
+      return [name, fixed(fastest.seconds, 2), runs.map((run) => run.seconds.toFixed(2)).join(', '), String(stages.checkStatus), String(stages.fetchData), String(stages.transform), String(stages.upload)];
+    };
+    lines.push(
+      '',
+      `end to end, ${e2e.devices} devices, local HTTP source → MinIO:`,
+      '',
+      markdownTable(
+        ['', 'best s', 'runs s', 'checkStatus ms', 'fetchData ms', 'transform ms', 'upload ms'],
+        [arm('chargerEtl (worker)', e2e.workflow), arm('activities called directly', e2e.direct)],
+      ),
+    );
+  }
+  lines.push('', 'goals:', ...results.goals.map((goal) => `  ${goal.met ? 'MET    ' : 'NOT MET'} ${goal.goal}: ${goal.detail}`));
+  return lines.join('\n');
+}
