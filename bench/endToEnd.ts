@@ -3,18 +3,16 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../src/activities';
+import { createActivities } from '../src/activities';
+import { productionActivityDeps } from '../src/activityDeps';
 import { loadConfig, type AppConfig } from '../src/config';
 import type { RunReport } from '../src/domain/runReport';
 import { runSearchAttributeDeclarations } from '../src/domain/runVisibility';
-import { CODE_VERSION } from '../src/domain/version';
 import { createEtlWorker } from '../src/etlWorker';
 import { installJsonLogging } from '../src/logging';
 import { findOrBuildMinio, findOrBuildTemporalCli } from '../src/services/binaries';
 import { createMinioBucket, minioEnvironment, startMinioServer } from '../src/services/minioServer';
 import { startTemporalDevServer } from '../src/services/temporalDevServer';
-import { createHttpSource } from '../src/source/httpSource';
-import { openBlobStore } from '../src/storage/openBlobStore';
 import type { chargerEtl } from '../src/workflows';
 import { CHARGER_ETL_WORKFLOW } from '../src/workflows/definitions';
 import type { EndToEndResult, EndToEndRun } from './benchResults';
@@ -60,7 +58,7 @@ async function main(payload: string, expectedSha256: string, runs: number): Prom
     const running = worker.run();
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: temporal.namespace });
-    const direct = createActivities(directDeps(config));
+    const direct = createActivities(productionActivityDeps(config, { send: async () => undefined }));
     try {
       const viaWorkflow = (sourceUrl: string, label: string): Promise<EndToEndRun> =>
         runWorkflow(client, config, { sourceUrl, destination: `s3://${BUCKET}/${label}/` });
@@ -109,23 +107,6 @@ async function runWorkflow(client: Client, config: AppConfig, input: { sourceUrl
     seconds,
     csvSha256: report.csv.sha256,
     stagesMs: { checkStatus: durations.checkStatusMs, fetchData: durations.fetchDataMs, transform: durations.transformMs, upload: durations.uploadMs },
-  };
-}
-
-/** The worker's activity dependencies (as src/etlWorker.ts wires them), with progress going nowhere: there is no workflow to signal. */
-function directDeps(config: AppConfig): ActivityDeps {
-  return {
-    config,
-    source: createHttpSource({
-      connectTimeoutMs: config.sourceConnectTimeoutMs,
-      idleTimeoutMs: config.sourceIdleTimeoutMs,
-      maxBodyBytes: config.sourceMaxBytes,
-      allowedHosts: config.sourceAllowedHosts,
-      userAgent: CODE_VERSION,
-    }),
-    openStore: (destination) => openBlobStore(destination),
-    codeVersion: CODE_VERSION,
-    progress: { send: async () => undefined },
   };
 }
 

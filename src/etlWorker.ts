@@ -2,11 +2,9 @@ import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { productionActivityDeps } from './activityDeps';
 import { workflowSignalProgressSink } from './activities/progressSink';
 import type { AppConfig } from './config';
-import { CODE_VERSION } from './domain/version';
-import { createHttpSource } from './source/httpSource';
-import { openBlobStore } from './storage/openBlobStore';
 import { createRunVisibilityActivities } from './visibility/runVisibilityActivity';
 import { decideSearchAttributes, runSearchAttributeProblems } from './visibility/searchAttributeCheck';
 
@@ -31,19 +29,7 @@ export async function createEtlWorker({ config, connection, workerOptions }: Etl
   else logger.warn('runs write no search attributes', { reason: searchAttributes.reason });
 
   const activities = {
-    ...createActivities({
-      config,
-      source: createHttpSource({
-        connectTimeoutMs: config.sourceConnectTimeoutMs,
-        idleTimeoutMs: config.sourceIdleTimeoutMs,
-        maxBodyBytes: config.sourceMaxBytes,
-        allowedHosts: config.sourceAllowedHosts,
-        userAgent: CODE_VERSION,
-      }),
-      openStore: (destination) => openBlobStore(destination),
-      codeVersion: CODE_VERSION,
-      progress: workflowSignalProgressSink,
-    }),
+    ...createActivities(productionActivityDeps(config, workflowSignalProgressSink)),
     ...createRunVisibilityActivities({ defaultSourceUrl: config.sourceUrl, searchAttributes: searchAttributes.enabled }),
   };
   const prebuilt = existsSync(PREBUILT_BUNDLE);
