@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/domain/errors';
 import { createHttpSource } from '../../src/source/httpSource';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
+import { failureOf, openAndRead } from '../support/sourceFailure';
 
 const SAMPLE = readFileSync(join(__dirname, '..', 'fixtures', 'ncr-public-sample.json'));
 const IDLE_TIMEOUT_MS = 300;
@@ -19,18 +18,7 @@ beforeEach(async () => {
 });
 afterEach(() => registry.close());
 
-/** Opens and reads the whole body: a fault may surface from open() or from the body, depending on timing. */
-async function download(path: string): Promise<Buffer> {
-  const result = await source.open(registry.url(path));
-  if (result.notModified) throw new Error('unexpected 304');
-  return buffer(result.body);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
+const download = (path: string): Promise<Buffer> => openAndRead(source, registry.url(path));
 
 describe('body faults', () => {
   it('detects a body cut short of Content-Length, retryably', async () => {

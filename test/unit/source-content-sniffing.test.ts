@@ -1,8 +1,8 @@
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/domain/errors';
 import { createHttpSource } from '../../src/source/httpSource';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
+import { failureOf } from '../support/sourceFailure';
 
 const MAINTENANCE_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Maintenance</title></head>\n<body>\n\n  <h1>Down for maintenance</h1>' +
@@ -15,12 +15,6 @@ beforeEach(async () => {
   registry = await startFaultyRegistry();
 });
 afterEach(() => registry.close());
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('content sniffing', () => {
   it('rejects a 200 text/html page from open(), not retryable, with a short printable snippet', async () => {

@@ -1,8 +1,8 @@
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/domain/errors';
 import { createHttpSource } from '../../src/source/httpSource';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
+import { failureOf } from '../support/sourceFailure';
 
 const USER = 'reg-user';
 const PASSWORD = 'pa55-w0rd';
@@ -42,12 +42,6 @@ function exposedText(error: unknown): string {
 
 function expectNoSecrets(text: string): void {
   for (const secret of SECRETS) expect(text).not.toContain(secret);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
 }
 
 describe('credentials in the URL', () => {

@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/domain/errors';
 import { createHttpSource, DEFAULT_MAX_BODY_BYTES } from '../../src/source/httpSource';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
+import { failureOf, openAndRead } from '../support/sourceFailure';
 
 const LIMIT = 10_000;
 const source = createHttpSource({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, maxBodyBytes: LIMIT });
@@ -21,17 +20,7 @@ function jsonBody(size: number): Buffer {
   return body;
 }
 
-async function download(path: string): Promise<Buffer> {
-  const result = await source.open(registry.url(path));
-  if (result.notModified) throw new Error('unexpected 304');
-  return buffer(result.body);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
+const download = (path: string): Promise<Buffer> => openAndRead(source, registry.url(path));
 
 describe('body size limit', () => {
   it('defaults to 2 GiB', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/domain/errors';
 import { createHttpSource, MAX_REDIRECTS } from '../../src/source/httpSource';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
+import { failureOf } from '../support/sourceFailure';
 
 const guarded = createHttpSource({
   connectTimeoutMs: 1000,
@@ -16,12 +16,6 @@ beforeEach(async () => {
   registry.serve('/ncr.json', { body: '{"ChargeDevice": []}' });
 });
 afterEach(() => registry.close());
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('SSRF guard', () => {
   it('fetches from an allowed host', async () => {

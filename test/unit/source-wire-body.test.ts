@@ -1,17 +1,11 @@
 import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/domain/errors';
 import { WireBody } from '../../src/source/wireBody';
+import { failureOf } from '../support/sourceFailure';
 
 const URL = 'https://registry.example/ncr.json';
 const LIMITS = { url: URL, maxBytes: 1000, idleTimeoutMs: 200 };
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('WireBody', () => {
   it('passes a body of the declared length through', async () => {
