@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions, type WorkflowBundlePath } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { productionActivityDeps } from './activityDeps';
 import { workflowSignalProgressSink } from './activities/progressSink';
@@ -18,6 +18,17 @@ export interface EtlWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
 }
 
+/**
+ * The workflow code the worker runs: the pre-built bundle when there is one,
+ * else the source, bundled at start. The replay test (test/unit/workflow-replay.test.ts)
+ * replays recorded histories against exactly this.
+ */
+export function etlWorkflowCode(): { workflowBundle: WorkflowBundlePath } | { workflowsPath: string } {
+  if (existsSync(PREBUILT_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
+  // index.ts when run from source (tsx, vitest), index.js when built.
+  return { workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`) };
+}
+
 /** Builds the worker that serves `chargerEtl` and its activities, wired to the real source and stores. */
 export async function createEtlWorker({ config, connection, workerOptions }: EtlWorkerOptions): Promise<Worker> {
   const logger = Runtime.instance().logger;
@@ -32,12 +43,8 @@ export async function createEtlWorker({ config, connection, workerOptions }: Etl
     ...createActivities(productionActivityDeps(config, workflowSignalProgressSink)),
     ...createRunVisibilityActivities({ defaultSourceUrl: config.sourceUrl, searchAttributes: searchAttributes.enabled }),
   };
-  const prebuilt = existsSync(PREBUILT_BUNDLE);
-  logger.info('workflow code', { from: prebuilt ? PREBUILT_BUNDLE : 'source, bundled at start' });
-  const workflows = prebuilt
-    ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
-    : // index.ts when run from source (tsx, vitest), index.js when built.
-      { workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`) };
+  const workflows = etlWorkflowCode();
+  logger.info('workflow code', { from: 'workflowBundle' in workflows ? workflows.workflowBundle.codePath : 'source, bundled at start' });
   return Worker.create({
     connection,
     namespace,

@@ -46,7 +46,12 @@ async function historyEvents(client: Client, workflowId: string): Promise<Histor
  * bytes decoded as UTF-8 (they hold JSON), as the Web UI would show it.
  */
 export async function historyText(client: Client, workflowId: string): Promise<string> {
-  return JSON.stringify((await historyEvents(client, workflowId)).map(decodeBytes));
+  return eventsText(await historyEvents(client, workflowId));
+}
+
+/** As historyText, for events already at hand (e.g. a recorded history). */
+export function eventsText(events: HistoryEvent[]): string {
+  return JSON.stringify(events.map(decodeBytes));
 }
 
 /**

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { HistoryAndWorkflowId } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+
+/**
+ * The representative chargerEtl runs whose histories `npm run record-histories`
+ * (scripts/recordHistories.ts) records and test/unit/workflow-replay.test.ts replays.
+ */
+export const RECORDED_RUNS = [
+  'published-to-s3',
+  'unchanged-304',
+  'truncated-refetched',
+  'publish-refused',
+  'source-404',
+] as const;
+
+export type RecordedRun = (typeof RECORDED_RUNS)[number];
+
+export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
+
+export function recordedHistoryPath(run: RecordedRun): string {
+  return join(HISTORIES_DIR, `${run}.json`);
+}
+
+/** The recorded run's workflow ID: a history does not carry it, so the replay is given the same one. */
+export function recordedWorkflowId(run: RecordedRun): string {
+  return `chargerEtl-${run}`;
+}
+
+/** A recorded history, ready for the replayer. */
+export async function readRecordedHistory(run: RecordedRun): Promise<HistoryAndWorkflowId> {
+  const path = recordedHistoryPath(run);
+  try {
+    return { workflowId: recordedWorkflowId(run), history: historyFromJson(JSON.parse(await readFile(path, 'utf8'))) };
+  } catch (error) {
+    throw new Error(`reading the recorded history ${path} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/*
+ * Recorded histories are ProtoJSON, the format of `temporal workflow show --output json`.
+ * Not @temporalio/common's historyToJSON/historyFromJSON: in this dependency tree
+ * @temporalio/common and @temporalio/proto each carry their own copy of protobufjs 8
+ * (the top level holds 7 for @grpc/proto-loader), and they fail with "type must be a Type"
+ * when handed the other copy's types. So convert with the protojson of the copy that
+ * built @temporalio/proto's types.
+ */
+interface ProtoJson {
+  toJson(type: typeof HistoryType, message: temporal.api.history.v1.History): unknown;
+  fromJson(type: typeof HistoryType, json: unknown, options: { ignoreUnknownFields: boolean }): temporal.api.history.v1.History;
+}
+const protoJson = createRequire(require.resolve('@temporalio/proto'))('protobufjs/ext/protojson') as ProtoJson;
+const HistoryType = temporal.api.history.v1.History;
+
+export function historyToJson(history: History): unknown {
+  return protoJson.toJson(HistoryType, HistoryType.fromObject(history));
+}
+
+export function historyFromJson(json: unknown): History {
+  // Tolerates fields this SDK does not know, e.g. from a newer server.
+  return protoJson.fromJson(HistoryType, json, { ignoreUnknownFields: true });
+}
