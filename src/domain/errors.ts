@@ -1,4 +1,20 @@
 /**
+ * Every failure type this service reports: the Temporal ApplicationFailure type
+ * of a failed activity or run, searchable in the Web UI. Named once, here.
+ */
+export const ERROR_CODES = {
+  source: 'SourceError',
+  payload: 'PayloadError',
+  truncatedPayload: 'TruncatedPayloadError',
+  storage: 'StorageError',
+  blobNotFound: 'BlobNotFound',
+  blobChanged: 'BlobChanged',
+  config: 'ConfigError',
+  publishRefused: 'PublishRefused',
+  invalidInput: 'InvalidInput',
+} as const;
+
+/**
  * Typed errors shared by every layer. Each carries a stable `code` (used as the
  * Temporal ApplicationFailure type, so operators can filter on it), whether a
  * retry could help, and a message that names what failed and where.
@@ -15,7 +31,7 @@ export abstract class UkChargersError extends Error {
 
 /** The registry answered with an error status, timed out or could not be reached. */
 export class SourceError extends UkChargersError {
-  readonly code = 'SourceError';
+  readonly code = ERROR_CODES.source;
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -28,7 +44,7 @@ export class SourceError extends UkChargersError {
 
 /** The payload is not valid JSON, or not a registry payload (no ChargeDevice array). */
 export class PayloadError extends UkChargersError {
-  readonly code = 'PayloadError';
+  readonly code = ERROR_CODES.payload;
   readonly retryable = false;
   constructor(
     message: string,
@@ -40,7 +56,7 @@ export class PayloadError extends UkChargersError {
 
 /** The payload ended before the JSON document was complete (truncated body): a re-fetch may help. */
 export class TruncatedPayloadError extends UkChargersError {
-  readonly code = 'TruncatedPayloadError';
+  readonly code = ERROR_CODES.truncatedPayload;
   readonly retryable = true;
   constructor(
     message: string,
@@ -52,7 +68,7 @@ export class TruncatedPayloadError extends UkChargersError {
 
 /** A storage operation failed. Credentials and missing buckets are not retryable; blips are. */
 export class StorageError extends UkChargersError {
-  readonly code: string = 'StorageError';
+  readonly code: string = ERROR_CODES.storage;
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -65,7 +81,7 @@ export class StorageError extends UkChargersError {
 
 /** A key that was expected to exist does not. */
 export class BlobNotFoundError extends StorageError {
-  override readonly code = 'BlobNotFound';
+  override readonly code = ERROR_CODES.blobNotFound;
   constructor(uri: string, operation: string) {
     super(`${operation}: ${uri} does not exist`, false, { uri, operation });
   }
@@ -76,7 +92,7 @@ export class BlobNotFoundError extends StorageError {
  * so it was left alone. Retryable: read it again and decide again.
  */
 export class BlobChangedError extends StorageError {
-  override readonly code = 'BlobChanged';
+  override readonly code = ERROR_CODES.blobChanged;
   constructor(uri: string, operation: string) {
     super(`${operation}: ${uri} changed since it was read (another writer got there first)`, true, { uri, operation });
   }
@@ -84,7 +100,7 @@ export class BlobChangedError extends StorageError {
 
 /** The settings are invalid; `problems` lists every one, not just the first. */
 export class ConfigError extends UkChargersError {
-  readonly code = 'ConfigError';
+  readonly code = ERROR_CODES.config;
   readonly retryable = false;
   constructor(readonly problems: string[]) {
     super(`invalid configuration: ${problems.join('; ')}`);
@@ -93,7 +109,7 @@ export class ConfigError extends UkChargersError {
 
 /** The publish guard refused to replace the published CSV; the new one stays in history. */
 export class PublishRefusedError extends UkChargersError {
-  readonly code = 'PublishRefused';
+  readonly code = ERROR_CODES.publishRefused;
   readonly retryable = false;
   constructor(
     message: string,

@@ -6,18 +6,16 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { ERROR_CODES } from '../domain/errors';
 import { inputCredentialsProblem, type ChargerEtlInput, type Progress, type RunReport, type Stage } from '../domain/runReport';
 import { progressQuery, progressSignal } from './definitions';
 import { announceRun, recordOutcome } from './runVisibility';
-
-/** Errors no retry can fix; they fail the activity at once whatever the activity said. */
-const PERMANENT = ['PayloadError', 'ConfigError', 'PublishRefused', 'BlobNotFound'];
 
 const { checkStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   // The registry may be down for a while; keep probing for up to an hour.
   scheduleToCloseTimeout: '1 hour',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: PERMANENT },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 // Activities that run long heartbeat every few seconds while their worker lives (see
@@ -30,7 +28,6 @@ const { fetchData } = proxyActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: PERMANENT,
   },
 });
 
@@ -43,7 +40,7 @@ const { transform } = proxyActivities<Activities>({
     maximumInterval: '1 minute',
     maximumAttempts: 5,
     // Re-reading a truncated staged payload cannot help: the workflow re-fetches instead.
-    nonRetryableErrorTypes: [...PERMANENT, 'TruncatedPayloadError'],
+    nonRetryableErrorTypes: [ERROR_CODES.truncatedPayload],
   },
 });
 
@@ -52,7 +49,7 @@ const { upload } = proxyActivities<Activities>({
   heartbeatTimeout: '30 seconds',
   // Storage blips are waited out; bad credentials or a missing bucket fail at once.
   scheduleToCloseTimeout: '2 hours',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: PERMANENT },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /** A payload that turns out truncated is fetched again, this many times in all. */
@@ -82,7 +79,7 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
   try {
     // Before anything uses the input: it must not even reach a local activity's marker.
     const credentialsProblem = inputCredentialsProblem(input);
-    if (credentialsProblem) throw ApplicationFailure.nonRetryable(credentialsProblem, 'InvalidInput');
+    if (credentialsProblem) throw ApplicationFailure.nonRetryable(credentialsProblem, ERROR_CODES.invalidInput);
     const visibility = await announceRun(input);
     enter('checkStatus');
     const status = await checkStatus({ sourceUrl: input.sourceUrl, destination: input.destination });
@@ -190,7 +187,7 @@ function isTruncatedPayload(error: unknown): boolean {
   return (
     error instanceof ActivityFailure &&
     error.cause instanceof ApplicationFailure &&
-    error.cause.type === 'TruncatedPayloadError'
+    error.cause.type === ERROR_CODES.truncatedPayload
   );
 }
 
