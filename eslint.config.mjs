@@ -19,7 +19,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
-  { files: ['src/workflows/**/*.ts'], rules: { 'no-restricted-imports': workflowImportRule } },
+  // Workflow code, and the visibility modules it runs (the memo and search attributes a run upserts).
+  {
+    files: ['src/workflows/**/*.ts', 'src/visibility/runMemo.ts', 'src/visibility/recordRun.ts'],
+    rules: { 'no-restricted-imports': workflowImportRule },
+  },
   { files: ['src/domain/**/*.ts'], rules: { 'no-restricted-imports': domainImportRule } },
   { files: ['**/*.mjs', '**/*.mts'], ...tseslint.configs.disableTypeChecked },
   prettier,

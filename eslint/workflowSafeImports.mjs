@@ -4,8 +4,9 @@ import { builtinModules } from 'node:module';
  * Workflow code runs in Temporal's deterministic sandbox: a Node built-in or a
  * module with I/O only fails when the worker bundles the workflows, at start-up.
  * This rule says so at lint time instead. Workflows may import the Temporal
- * workflow API, each other, and `src/domain/` (workflow-safe types and pure
- * helpers); activity modules only as types (`import type`), for proxyActivities.
+ * workflow API, each other, `src/domain/` (workflow-safe types and pure
+ * helpers) and the visibility modules a run executes (`runMemo`, `recordRun`);
+ * activity modules only as types (`import type`), for proxyActivities.
  */
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 
@@ -26,9 +27,18 @@ export const workflowImportRule = [
     patterns: [
       builtinPatterns,
       {
-        group: ['../*', '!../domain', '!../domain/*'],
+        group: [
+          '../*',
+          '!../domain',
+          '!../domain/*',
+          '!../visibility',
+          '../visibility/*',
+          '!../visibility/runMemo',
+          '!../visibility/recordRun',
+        ],
         allowTypeImports: true,
-        message: 'Workflow code imports only @temporalio/workflow, other workflows and src/domain/ (types from elsewhere with `import type`).',
+        message:
+          'Workflow code imports only @temporalio/workflow, other workflows, src/domain/ and the run-visibility modules (types from elsewhere with `import type`).',
       },
       {
         regex: otherPackages,

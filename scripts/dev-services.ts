@@ -1,4 +1,4 @@
-import { runSearchAttributeDeclarations } from '../src/domain/runVisibility';
+import { runSearchAttributeDeclarations } from '../src/visibility/runMemo';
 import { findOrBuildMinio, findOrBuildTemporalCli } from '../src/services/binaries';
 import { minioEnvironment, startMinioServer, type MinioServer } from '../src/services/minioServer';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/services/temporalDevServer';

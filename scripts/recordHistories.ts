@@ -5,7 +5,7 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import type { ChargerEtlInput, RunReport } from '../src/domain/runReport';
-import { runSearchAttributeDeclarations } from '../src/domain/runVisibility';
+import { runSearchAttributeDeclarations } from '../src/visibility/runMemo';
 import { createEtlWorker } from '../src/etlWorker';
 import { installJsonLogging } from '../src/logging';
 import { findOrBuildMinio, findOrBuildTemporalCli } from '../src/services/binaries';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions, type WorkflowBundlePath } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { productionActivityDeps } from './activityDeps';
+import { productionActivityDeps } from './activities/productionDeps';
 import { workflowSignalProgressSink } from './activities/progressSink';
 import type { AppConfig } from './config';
 import { createRunVisibilityActivities } from './visibility/runVisibilityActivity';

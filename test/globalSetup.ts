@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
-import { runSearchAttributeDeclarations } from '../src/domain/runVisibility';
+import { runSearchAttributeDeclarations } from '../src/visibility/runMemo';
 import { findOrBuildMinio, findOrBuildTemporalCli } from '../src/services/binaries';
 import { startMinioServer } from '../src/services/minioServer';
 import { startTemporalDevServer } from '../src/services/temporalDevServer';

@@ -2,7 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { DEFAULT_DESTINATION, loadConfig, webUiRunUrl } from '../config';
 import { startSampleRegistry } from '../demo/sampleRegistry';
-import { runSearchAttributeDeclarations } from '../domain/runVisibility';
+import { runSearchAttributeDeclarations } from '../visibility/runMemo';
 import { createEtlWorker } from '../etlWorker';
 import { installJsonLogging } from '../logging';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporalDevServer';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CODE_VERSION } from '../domain/version';
+import { CODE_VERSION } from '../version';
 import { registerCancelCommand } from './cancelCommand';
 import { registerConfigCommand } from './configCommand';
 import { registerDemoCommand } from './demoCommand';

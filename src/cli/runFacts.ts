@@ -1,7 +1,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Progress, RunReport } from '../domain/runReport';
-import { outcomeOf, type RunMemo, type RunOutcome } from '../domain/runVisibility';
+import { outcomeOf, type RunMemo, type RunOutcome } from '../visibility/runMemo';
 import { formatDuration } from '../schedules/scheduleText';
 import { formatBytes } from './report';
 

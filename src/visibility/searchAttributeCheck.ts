@@ -2,7 +2,7 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import type { NativeConnection } from '@temporalio/worker';
 import type { SearchAttributesMode } from '../config';
 import { ConfigError } from '../domain/errors';
-import { RUN_SEARCH_ATTRIBUTES, runSearchAttributeDeclarations } from '../domain/runVisibility';
+import { RUN_SEARCH_ATTRIBUTES, runSearchAttributeDeclarations } from './runMemo';
 
 export interface SearchAttributeDecision {
   /** Whether runs on this worker upsert the search attributes. */

@@ -9,7 +9,7 @@ import type { Activities } from '../activities';
 import { ERROR_CODES } from '../domain/errors';
 import { inputCredentialsProblem, type ChargerEtlInput, type Progress, type RunReport, type Stage } from '../domain/runReport';
 import { progressQuery, progressSignal } from './definitions';
-import { announceRun, recordOutcome } from './runVisibility';
+import { announceRun, recordOutcome } from '../visibility/recordRun';
 
 const { checkStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli/program';
 import { loadConfig, SETTINGS } from '../../src/config';
-import { runSearchAttributeDeclarations } from '../../src/domain/runVisibility';
+import { runSearchAttributeDeclarations } from '../../src/visibility/runMemo';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');

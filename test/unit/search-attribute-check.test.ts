@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/domain/errors';
-import { completedRunMemo, outcomeOf, RUN_SEARCH_ATTRIBUTES, runSearchAttributeDeclarations } from '../../src/domain/runVisibility';
+import { completedRunMemo, outcomeOf, RUN_SEARCH_ATTRIBUTES, runSearchAttributeDeclarations } from '../../src/visibility/runMemo';
 import type { RunReport } from '../../src/domain/runReport';
 import { decideSearchAttributes, registrationCommands } from '../../src/visibility/searchAttributeCheck';
 

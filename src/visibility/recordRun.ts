@@ -1,7 +1,7 @@
 import { isCancellation, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ChargerEtlInput, RunReport } from '../domain/runReport';
-import { completedRunMemo, outcomeOf, RUN_SEARCH_ATTRIBUTES } from '../domain/runVisibility';
-import type { RunVisibilityActivities } from '../visibility/runVisibilityActivity';
+import { completedRunMemo, outcomeOf, RUN_SEARCH_ATTRIBUTES } from './runMemo';
+import type { RunVisibilityActivities } from './runVisibilityActivity';
 
 const { runVisibility } = proxyLocalActivities<RunVisibilityActivities>({
   startToCloseTimeout: '10 seconds',

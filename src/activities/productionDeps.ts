@@ -1,8 +1,8 @@
-import type { ActivityDeps, ProgressSink } from './activities';
-import type { AppConfig } from './config';
-import { CODE_VERSION } from './domain/version';
-import { createHttpSource } from './source/httpSource';
-import { openBlobStore } from './storage/openBlobStore';
+import type { ActivityDeps, ProgressSink } from './deps';
+import type { AppConfig } from '../config';
+import { CODE_VERSION } from '../version';
+import { createHttpSource } from '../source/httpSource';
+import { openBlobStore } from '../storage/openBlobStore';
 
 /** The activities' real dependencies from the validated configuration: the HTTP registry and the blob stores. */
 export function productionActivityDeps(config: AppConfig, progress: ProgressSink): ActivityDeps {

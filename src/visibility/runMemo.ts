@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { RunReport } from './runReport';
+import type { RunReport } from '../domain/runReport';
 
 /**
  * What a run tells the Temporal Web UI, `uk-chargers list` and visibility
