@@ -1,13 +1,9 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { DEFAULTS } from './defaults';
 import { ConfigError } from './domain/errors';
 import { redactUrl } from './domain/redact';
 import { parseDestination } from './storage/openBlobStore';
 
-export const DEFAULT_SOURCE_URL = 'https://chargepoints.dft.gov.uk/api/retrieve/registry/format/json';
-export const DEFAULT_DESTINATION = 'file:./output';
-export const DEFAULT_TASK_QUEUE = 'uk-chargers';
-export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
-export const DEFAULT_NAMESPACE = 'default';
 
 /** Every setting the worker and CLI use, validated once at start-up. */
 export interface AppConfig {
@@ -65,19 +61,19 @@ interface Setting {
 
 /** The project's own variables; Temporal's (TEMPORAL_ADDRESS, …) and AWS's are documented by their owners. */
 export const SETTINGS: readonly Setting[] = [
-  { name: 'SOURCE_URL', default: DEFAULT_SOURCE_URL, meaning: 'registry JSON endpoint' },
+  { name: 'SOURCE_URL', default: DEFAULTS.sourceUrl, meaning: 'registry JSON endpoint' },
   { name: 'SOURCE_ALLOWED_HOSTS', default: 'host of SOURCE_URL', meaning: 'comma-separated hosts the worker may fetch from' },
-  { name: 'SOURCE_CONNECT_TIMEOUT_MS', default: '30000', meaning: 'time to wait for response headers' },
-  { name: 'SOURCE_IDLE_TIMEOUT_MS', default: '60000', meaning: 'longest pause between body bytes' },
-  { name: 'SOURCE_MAX_BYTES', default: String(2 * 1024 ** 3), meaning: 'largest body accepted' },
-  { name: 'DESTINATION', default: DEFAULT_DESTINATION, meaning: 's3://bucket/prefix/ or file:DIR' },
-  { name: 'PUBLISH_MAX_DROP_FRACTION', default: '0.3', meaning: 'publish guard: largest allowed fall in devicesKept' },
-  { name: 'TEMPORAL_TASK_QUEUE', default: DEFAULT_TASK_QUEUE, meaning: 'task queue of the worker and runs' },
+  { name: 'SOURCE_CONNECT_TIMEOUT_MS', default: String(DEFAULTS.sourceConnectTimeoutMs), meaning: 'time to wait for response headers' },
+  { name: 'SOURCE_IDLE_TIMEOUT_MS', default: String(DEFAULTS.sourceIdleTimeoutMs), meaning: 'longest pause between body bytes' },
+  { name: 'SOURCE_MAX_BYTES', default: String(DEFAULTS.sourceMaxBytes), meaning: 'largest body accepted' },
+  { name: 'DESTINATION', default: DEFAULTS.destination, meaning: 's3://bucket/prefix/ or file:DIR' },
+  { name: 'PUBLISH_MAX_DROP_FRACTION', default: String(DEFAULTS.publishMaxDropFraction), meaning: 'publish guard: largest allowed fall in devicesKept' },
+  { name: 'TEMPORAL_TASK_QUEUE', default: DEFAULTS.taskQueue, meaning: 'task queue of the worker and runs' },
   { name: 'TEMPORAL_UI_URL', default: 'http://localhost:8233 for a local server', meaning: 'Web UI base URL for links' },
-  { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
-  { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', default: '10', meaning: 'activities one worker runs at once' },
-  { name: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', default: '10', meaning: 'workflow tasks one worker runs at once (at least 2)' },
-  { name: 'WORKER_SHUTDOWN_GRACE_MS', default: '60000', meaning: 'on SIGTERM/SIGINT, time in-flight activities get to finish before they are cancelled' },
+  { name: 'LOG_LEVEL', default: DEFAULTS.logLevel, meaning: 'debug, info, warn or error' },
+  { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', default: String(DEFAULTS.workerMaxConcurrentActivities), meaning: 'activities one worker runs at once' },
+  { name: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', default: String(DEFAULTS.workerMaxConcurrentWorkflowTasks), meaning: 'workflow tasks one worker runs at once (at least 2)' },
+  { name: 'WORKER_SHUTDOWN_GRACE_MS', default: String(DEFAULTS.workerShutdownGraceMs), meaning: 'on SIGTERM/SIGINT, time in-flight activities get to finish before they are cancelled' },
   { name: 'METRICS_PROMETHEUS_ADDRESS', default: '(off)', meaning: 'host:port to serve the Temporal runtime metrics on for Prometheus, e.g. 0.0.0.0:9464' },
   { name: 'SEARCH_ATTRIBUTES', default: 'auto', meaning: 'auto, required or off: whether runs write the UkChargers* search attributes' },
 ];
@@ -116,7 +112,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return value;
   };
 
-  const sourceUrl = read('SOURCE_URL') ?? DEFAULT_SOURCE_URL;
+  const sourceUrl = read('SOURCE_URL') ?? DEFAULTS.sourceUrl;
   let sourceHost: string | undefined;
   try {
     const url = new URL(sourceUrl);
@@ -134,7 +130,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ? [sourceHost.toLowerCase()]
       : [];
 
-  const destination = read('DESTINATION') ?? DEFAULT_DESTINATION;
+  const destination = read('DESTINATION') ?? DEFAULTS.destination;
   try {
     parseDestination(destination);
   } catch (error) {
@@ -142,7 +138,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const dropRaw = read('PUBLISH_MAX_DROP_FRACTION');
-  let publishMaxDropFraction = 0.3;
+  let publishMaxDropFraction: number = DEFAULTS.publishMaxDropFraction;
   if (dropRaw !== undefined) {
     const value = Number(dropRaw);
     if (!Number.isFinite(value) || value < 0 || value > 1) {
@@ -152,7 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
-  const logLevelRaw = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  const logLevelRaw = (read('LOG_LEVEL') ?? DEFAULTS.logLevel).toLowerCase();
   if (!LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
   }
@@ -172,8 +168,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } catch (error) {
     problems.push(`Temporal client configuration: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const address = connect.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS;
-  const namespace = connect.namespace ?? DEFAULT_NAMESPACE;
+  const address = connect.connectionOptions.address ?? DEFAULTS.temporalAddress;
+  const namespace = connect.namespace ?? DEFAULTS.namespace;
   const uiUrl = read('TEMPORAL_UI_URL') ?? defaultUiUrl(address);
   if (uiUrl !== undefined && !/^https?:\/\//.test(uiUrl)) {
     problems.push(`TEMPORAL_UI_URL must start with http:// or https://, got "${uiUrl}"`);
@@ -184,21 +180,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
       connect: { ...connect, connectionOptions: { ...connect.connectionOptions, address } },
       address,
       namespace,
-      taskQueue: read('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+      taskQueue: read('TEMPORAL_TASK_QUEUE') ?? DEFAULTS.taskQueue,
       uiUrl: uiUrl?.replace(/\/+$/, ''),
     },
     sourceUrl,
     sourceAllowedHosts,
-    sourceConnectTimeoutMs: positiveInt('SOURCE_CONNECT_TIMEOUT_MS', 30_000),
-    sourceIdleTimeoutMs: positiveInt('SOURCE_IDLE_TIMEOUT_MS', 60_000),
-    sourceMaxBytes: positiveInt('SOURCE_MAX_BYTES', 2 * 1024 ** 3),
+    sourceConnectTimeoutMs: positiveInt('SOURCE_CONNECT_TIMEOUT_MS', DEFAULTS.sourceConnectTimeoutMs),
+    sourceIdleTimeoutMs: positiveInt('SOURCE_IDLE_TIMEOUT_MS', DEFAULTS.sourceIdleTimeoutMs),
+    sourceMaxBytes: positiveInt('SOURCE_MAX_BYTES', DEFAULTS.sourceMaxBytes),
     destination,
     publishMaxDropFraction,
     logLevel: logLevelRaw as LogLevel,
     worker: {
-      maxConcurrentActivities: integerAtLeast('WORKER_MAX_CONCURRENT_ACTIVITIES', 1, 10),
-      maxConcurrentWorkflowTasks: integerAtLeast('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 2, 10),
-      shutdownGraceMs: integerAtLeast('WORKER_SHUTDOWN_GRACE_MS', 0, 60_000),
+      maxConcurrentActivities: integerAtLeast('WORKER_MAX_CONCURRENT_ACTIVITIES', 1, DEFAULTS.workerMaxConcurrentActivities),
+      maxConcurrentWorkflowTasks: integerAtLeast('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 2, DEFAULTS.workerMaxConcurrentWorkflowTasks),
+      shutdownGraceMs: integerAtLeast('WORKER_SHUTDOWN_GRACE_MS', 0, DEFAULTS.workerShutdownGraceMs),
       metricsPrometheusAddress,
       searchAttributes: searchAttributesRaw as SearchAttributesMode,
     },

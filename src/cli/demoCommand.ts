@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { DEFAULT_DESTINATION, loadConfig, webUiRunUrl } from '../config';
+import { loadConfig, webUiRunUrl } from '../config';
+import { DEFAULTS } from '../defaults';
 import { startSampleRegistry } from '../demo/sampleRegistry';
 import { runSearchAttributeDeclarations } from '../visibility/runMemo';
 import { createEtlWorker } from '../etlWorker';
@@ -23,7 +24,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run the whole job offline: a local Temporal dev server with its Web UI, an in-process worker, the bundled sample as the source')
-    .option('--destination <uri>', 'where to publish', DEFAULT_DESTINATION)
+    .option('--destination <uri>', 'where to publish', DEFAULTS.destination)
     .option('--keep-running', 'keep the Temporal server and Web UI up after the run until Ctrl-C (default when run in a terminal)')
     .option('--no-keep-running', 'stop everything as soon as the run ends')
     .option('--json', 'print the run report as one JSON line')

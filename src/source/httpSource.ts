@@ -1,5 +1,6 @@
 import axios, { type AxiosResponse } from 'axios';
 import type { IncomingMessage } from 'node:http';
+import { DEFAULTS } from '../defaults';
 import { SourceError } from '../domain/errors';
 import { openDecodedBody } from './decodedBody';
 import type { ConditionalHeaders, OpenResult, RegistrySource, SourceMetadata } from './registrySource';
@@ -7,11 +8,6 @@ import { parseTarget, redirectTarget, scrubSecrets, type RequestTarget } from '.
 import { statusFailure, transportFailure } from './sourceFailures';
 import { WireBody } from './wireBody';
 
-/** 2 GiB: far above the registry's size today, low enough to stop a runaway body. */
-export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 ** 3;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
-export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-export const DEFAULT_USER_AGENT = 'uk-chargers';
 export const MAX_REDIRECTS = 5;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -51,9 +47,9 @@ interface Answer {
  * URL are sent as Basic auth and never appear in messages or metadata.
  */
 export function createHttpSource(options: HttpSourceOptions = {}): RegistrySource {
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.sourceConnectTimeoutMs;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULTS.sourceIdleTimeoutMs;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.sourceMaxBytes;
   const { allowedHosts } = options;
   const client = axios.create({
     responseType: 'stream',
@@ -62,7 +58,7 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
     validateStatus: () => true,
   });
   const baseHeaders = {
-    'User-Agent': options.userAgent ?? DEFAULT_USER_AGENT,
+    'User-Agent': options.userAgent ?? DEFAULTS.userAgent,
     Accept: 'application/json, */*;q=0.5',
     'Accept-Encoding': 'gzip',
   };

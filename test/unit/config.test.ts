@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOURCE_URL, loadConfig, redactedConfig, webUiRunUrl } from '../../src/config';
+import { loadConfig, redactedConfig, webUiRunUrl } from '../../src/config';
+import { DEFAULTS } from '../../src/defaults';
 import { ConfigError } from '../../src/domain/errors';
 
 // An empty config-file path keeps the developer's own Temporal profile out of these tests.
@@ -8,7 +9,7 @@ const base = { TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' };
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(base);
-    expect(config.sourceUrl).toBe(DEFAULT_SOURCE_URL);
+    expect(config.sourceUrl).toBe(DEFAULTS.sourceUrl);
     expect(config.sourceAllowedHosts).toEqual(['chargepoints.dft.gov.uk']);
     expect(config.destination).toBe('file:./output');
     expect(config.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', taskQueue: 'uk-chargers', uiUrl: 'http://localhost:8233' });

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpSource, DEFAULT_MAX_BODY_BYTES } from '../../src/source/httpSource';
+import { DEFAULTS } from '../../src/defaults';
+import { createHttpSource } from '../../src/source/httpSource';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
 import { failureOf, openAndRead } from '../support/sourceFailure';
 
@@ -24,7 +25,7 @@ const download = (path: string): Promise<Buffer> => openAndRead(source, registry
 
 describe('body size limit', () => {
   it('defaults to 2 GiB', () => {
-    expect(DEFAULT_MAX_BODY_BYTES).toBe(2 * 1024 ** 3);
+    expect(DEFAULTS.sourceMaxBytes).toBe(2 * 1024 ** 3);
   });
 
   it('accepts a body of exactly the limit', async () => {
