@@ -94,8 +94,8 @@ describe('probe', () => {
     const error = (await source.probe(registry.url('/ncr.json')).catch((caught: unknown) => caught)) as SourceError;
 
     expect(error.retryable).toBe(true);
-    // HTTP dates have whole seconds, and a little time passes before the answer is parsed.
-    expect(error.details.retryAfterMs).toBeGreaterThan(27_000);
+    // HTTP dates have whole seconds, and some time (seconds on a busy machine) passes before the answer is parsed.
+    expect(error.details.retryAfterMs).toBeGreaterThan(20_000);
     expect(error.details.retryAfterMs).toBeLessThanOrEqual(30_000);
   });
 
