@@ -24,6 +24,8 @@ import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type Work
  */
 const PAYLOAD = scaledPayload(2_000);
 const BYTES_PER_SECOND = Math.ceil(PAYLOAD.length / 5);
+/** Longer than the activities' 30 s heartbeat timeout, shorter than the default 60 s SOURCE_IDLE_TIMEOUT_MS. */
+const QUIET_MS = 45_000;
 
 let registry: FaultyRegistry;
 let proxy: S3Proxy;
@@ -140,5 +142,26 @@ describe('behaviour 5: crash recovery', () => {
       'transform',
     );
     await expectFinishedLikeUndisturbed(handle, 'crash-transform/', report, 'transform');
+  });
+
+  it('a live worker whose activity makes no progress for longer than the heartbeat timeout is not taken for dead: the first attempt finishes the run', async () => {
+    const worker = await startWorkerProcess({ env: workerEnv, taskQueue });
+    const path = `/quiet-${randomBytes(4).toString('hex')}.json`;
+    registry.serve(path, { body: PAYLOAD });
+    // The probe is answered at once; the download gets its headers, then no byte for QUIET_MS. (Not a
+    // few bytes first: each would heartbeat, and the SDK sends the last of a burst up to 24 s later.)
+    registry.failNext(path, [{}, { stallAfterBytes: 0, stallMs: QUIET_MS }]);
+    const handle = await start(path, 'quiet/');
+    const report = await handle.result();
+    await worker.kill('SIGTERM');
+
+    expect(report.published).toBe(true);
+    expect((await readBytes(await store('quiet/').get('charger_models_UK.csv'))).equals(undisturbed)).toBe(true);
+    // The liveness heartbeats kept Temporal from retrying the download…
+    expect(await activityAttempts(client, handle.workflowId)).toMatchObject({ fetchData: [1] });
+    expect((await activityLastFailures(client, handle.workflowId)).fetchData).toBeUndefined();
+    // …though it really was quiet for longer than the heartbeat timeout.
+    expect(report.durationsMs.fetchDataMs).toBeGreaterThanOrEqual(QUIET_MS);
+    expect(registry.requests.filter((request) => request.path === path).map((request) => request.method)).toEqual(['HEAD', 'GET']);
   });
 });

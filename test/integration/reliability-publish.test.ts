@@ -33,8 +33,9 @@ beforeAll(async () => {
   registry.serve('/slightly-smaller.json', { body: SLIGHTLY_SMALLER });
   registry.serve('/shrunk.json', { body: SHRUNK });
   registry.serve('/empty.json', { body: EMPTY });
-  // Slow enough to be overtaken by a run started after it.
-  registry.serve('/full-slowly.json', { body: FULL, bytesPerSecond: FULL.length / 4 });
+  // Slow enough to be overtaken by a run started after it, even when a busy machine takes many
+  // seconds over that newer run (30 s of download; a quiet machine needs about two).
+  registry.serve('/full-slowly.json', { body: FULL, bytesPerSecond: FULL.length / 30 });
   bucket = await createBucket();
   // Versioning shows every write of a key, so "not rewritten" and "no duplicates" can be checked.
   s3 = new S3Client(sharedMinioS3Config());

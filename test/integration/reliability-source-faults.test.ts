@@ -182,6 +182,19 @@ describe('behaviour 1: source faults', () => {
     expect(await activityAttempts(harness.client, handle.workflowId)).toMatchObject({ fetchData: [1, 1], transform: [1, 1] });
   });
 
+  it('a payload that stays truncated is fetched 3 times in all, then the run fails non-retryably with TruncatedPayloadError', async () => {
+    // Every answer is complete as HTTP (its Content-Length is met) but holds the same incomplete JSON.
+    const path = servePath([], PAYLOAD.subarray(0, 6_000));
+    const handle = await harness.start({ sourceUrl: registry.url(path), destination: freshDestination() });
+    const failure = await failureOf(handle);
+
+    expect(failure).toMatchObject({ activityType: 'transform', type: 'TruncatedPayloadError' });
+    // Three rounds of fetchData then transform, each on its first attempt: no retry in place, and no fourth round.
+    expect(await activityAttempts(harness.client, handle.workflowId)).toEqual({ checkStatus: [1], fetchData: [1, 1, 1], transform: [1, 1, 1] });
+    expect(requestsTo(path).map((request) => request.method)).toEqual(['HEAD', 'GET', 'GET', 'GET']);
+    expect(await progressOf(handle)).toMatchObject({ stage: 'failed', failedStage: 'transform', fetchRounds: 3 });
+  });
+
   it('status 200 with an HTML page fails non-retryably, with the content type and a snippet', async () => {
     const page = '<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head><body>Back at 06:00</body></html>';
     const path = servePath([{}, { body: page, contentType: 'text/html; charset=utf-8' }]);
@@ -319,5 +332,27 @@ describe('behaviour 10: conditional fetch', () => {
     expect(requestsTo(path).filter((request) => request.method === 'GET').at(-1)?.headers['if-none-match']).toBe('"v7"');
     expect(fresh).toMatchObject({ published: true, unchanged: false, rawBytes: changed.length });
     expect((await stableCsv(destination)).equals(await offlineCsv(changed))).toBe(true);
+  });
+
+  it("withholds another source's validators from the conditional fetch", async () => {
+    const lastModified = 'Tue, 24 Nov 2026 06:00:00 GMT';
+    const publishedPath = `/published-${randomBytes(4).toString('hex')}.json`;
+    const otherPath = `/other-${randomBytes(4).toString('hex')}.json`;
+    const otherPayload = scaledPayload(10);
+    // Both sources carry the same validators: had the published run's been sent to the other source, it would answer 304.
+    registry.serve(publishedPath, { body: PAYLOAD, etag: '"shared"', lastModified });
+    registry.serve(otherPath, { body: otherPayload, etag: '"shared"', lastModified });
+    const destination = freshDestination();
+
+    const first = await run({ sourceUrl: registry.url(publishedPath), destination });
+    expect(first.published).toBe(true);
+    const fromOther = await run({ sourceUrl: registry.url(otherPath), destination });
+
+    const otherGets = requestsTo(otherPath).filter((request) => request.method === 'GET');
+    expect(otherGets).toHaveLength(1);
+    expect(otherGets[0].headers['if-none-match']).toBeUndefined();
+    expect(otherGets[0].headers['if-modified-since']).toBeUndefined();
+    expect(fromOther).toMatchObject({ published: true, unchanged: false, rawBytes: otherPayload.length });
+    expect((await stableCsv(destination)).equals(await offlineCsv(otherPayload))).toBe(true);
   });
 });

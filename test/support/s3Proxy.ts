@@ -3,10 +3,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** One request the proxy saw: method and path (`/bucket/key`, decoded, no query string). */
+/** One request the proxy saw: method, path (`/bucket/key`, decoded) and query (e.g. a multipart upload's `partNumber`). */
 export interface ProxiedRequest {
   method: string;
   path: string;
+  query: URLSearchParams;
 }
 
 /**
@@ -63,7 +64,7 @@ export class S3Proxy {
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
-    const seen = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname) };
+    const seen = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams };
     this.requests.push(seen);
     await this.beforeForward?.(seen);
     const throttled = this.throttle?.matches(seen) ? this.throttle.bytesPerSecond : undefined;

@@ -8,7 +8,7 @@ const MAINTENANCE_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Maintenance</title></head>\n<body>\n\n  <h1>Down for maintenance</h1>' +
   '<p>The National Chargepoint Registry is being updated and will be back shortly. Thank you for your patience.</p>' +
   '</body></html>';
-const source = createHttpSource({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, userAgent: 'test' });
+const source = createHttpSource({ connectTimeoutMs: 5_000, idleTimeoutMs: 5_000, userAgent: 'test' });
 
 let registry: FaultyRegistry;
 beforeEach(async () => {

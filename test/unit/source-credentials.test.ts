@@ -11,7 +11,10 @@ const TOKEN = 'TOKEN-456';
 const SECRETS = [USER, PASSWORD, API_KEY, TOKEN];
 const BASIC_AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
-const source = createHttpSource({ connectTimeoutMs: 300, idleTimeoutMs: 300, userAgent: 'test' });
+// Generous enough that a busy machine never times out a prompt local answer.
+const source = createHttpSource({ connectTimeoutMs: 2_000, idleTimeoutMs: 2_000, userAgent: 'test' });
+/** How long a silent registry keeps quiet: far beyond the timeouts, so only they can end the wait. */
+const SILENCE_MS = 20_000;
 
 let registry: FaultyRegistry;
 beforeEach(async () => {
@@ -79,7 +82,7 @@ describe('credentials in the URL', () => {
   });
 
   it('keeps credentials out of connection, timeout and truncation errors', async () => {
-    registry.failNext('/ncr.json', [{ delayMs: 5000 }, { truncateAfterBytes: 5 }]);
+    registry.failNext('/ncr.json', [{ delayMs: SILENCE_MS }, { truncateAfterBytes: 5 }]);
     const url = withCredentials(registry.url('/ncr.json'));
 
     const timeout = await failureOf(source.open(url));
@@ -119,7 +122,7 @@ describe('credentials in the URL', () => {
     const page = `<html>${'x'.repeat(50)}${API_KEY}${'y'.repeat(200)}</html>`;
     const cut = page.indexOf(API_KEY) + 'SECRET-K'.length;
     registry.failNext('/ncr.json', [
-      { status: 200, contentType: 'text/html', body: page, stallAfterBytes: cut, stallMs: 5000 },
+      { status: 200, contentType: 'text/html', body: page, stallAfterBytes: cut, stallMs: SILENCE_MS },
     ]);
 
     const error = await failureOf(source.open(withCredentials(registry.url('/ncr.json'))));

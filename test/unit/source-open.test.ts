@@ -12,7 +12,8 @@ import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegis
 const SAMPLE = readFileSync(join(__dirname, '..', 'fixtures', 'ncr-public-sample.json'));
 const ETAG = '"v42"';
 const LAST_MODIFIED = 'Tue, 04 Nov 2025 10:00:00 GMT';
-const source = createHttpSource({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, userAgent: 'uk-chargers-test' });
+// Generous enough that a busy machine never times out a prompt local answer.
+const source = createHttpSource({ connectTimeoutMs: 5_000, idleTimeoutMs: 5_000, userAgent: 'uk-chargers-test' });
 
 let registry: FaultyRegistry;
 beforeEach(async () => {
@@ -144,7 +145,8 @@ describe('open', () => {
   });
 
   it('fails the body with the abort reason when the caller aborts mid-body', async () => {
-    registry.serve('/slow.json', { body: SAMPLE, bytesPerSecond: 20_000 });
+    // About 15 s of body, so the abort 100 ms in lands mid-body however busy the machine.
+    registry.serve('/slow.json', { body: SAMPLE, bytesPerSecond: 1_000 });
     const controller = new AbortController();
     const reason = new Error('activity cancelled');
 

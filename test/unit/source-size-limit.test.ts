@@ -6,7 +6,7 @@ import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegis
 import { failureOf, openAndRead } from '../support/sourceFailure';
 
 const LIMIT = 10_000;
-const source = createHttpSource({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, maxBodyBytes: LIMIT });
+const source = createHttpSource({ connectTimeoutMs: 5_000, idleTimeoutMs: 5_000, maxBodyBytes: LIMIT });
 
 let registry: FaultyRegistry;
 beforeEach(async () => {

@@ -4,8 +4,8 @@ import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegis
 import { failureOf } from '../support/sourceFailure';
 
 const guarded = createHttpSource({
-  connectTimeoutMs: 1000,
-  idleTimeoutMs: 1000,
+  connectTimeoutMs: 5_000,
+  idleTimeoutMs: 5_000,
   allowedHosts: ['127.0.0.1'],
   userAgent: 'test',
 });
