@@ -15,6 +15,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           // Builds the Temporal CLI and MinIO with Go on first use, then starts one of each for the suite.
           globalSetup: ['test/globalSetup.ts'],
+          // Keeps worker, SDK and Node logs out of the output, to show them under a failing test only.
+          setupFiles: ['test/support/capturedLogs.ts'],
           testTimeout: 180_000,
           hookTimeout: 900_000,
         },
