@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
-import { Runtime } from '@temporalio/worker';
 import { beforeEach } from 'vitest';
-import { jsonLogger } from '../../src/logging';
 
 /**
- * Setup file of the integration project (vitest.config.mts): what workers, the
- * SDKs and Node log while a test runs is kept here instead of printed, and
- * shown under the test only when it fails. A green run prints only vitest's lines.
+ * Setup file of both test projects (vitest.config.mts): what workers, the SDKs
+ * and Node log while a test runs is kept here instead of printed, and shown
+ * under the test only when it fails. A green run prints only vitest's lines.
+ * The integration project also routes the Temporal runtime's logs here
+ * (capturedTemporalLogs.ts).
  */
 
 /** Lines logged since the current test's first beforeEach, each labelled with where it came from. */
@@ -30,13 +30,6 @@ export function captureStream(source: string, stream: Readable): void {
     if (partial !== '') captureLine(source, partial);
   });
 }
-
-// In-process workers and connections log through the process-wide Temporal runtime, installed here before any
-// test file creates one; `forward` routes the SDK core's own warnings to the same logger instead of stderr.
-Runtime.install({
-  logger: jsonLogger('info', (line) => captureLine('temporal', line)),
-  telemetryOptions: { logging: { forward: {} } },
-});
 
 // Node prints process warnings (e.g. the AWS SDK's notice about Node versions) through its default listener.
 for (const listener of process.listeners('warning')) process.off('warning', listener);
