@@ -6,7 +6,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 60_000,
+          // Keeps SDK and Node warnings out of the output, to show them under a failing test only.
+          setupFiles: ['test/support/capturedLogs.ts'],
+        },
       },
       {
         extends: true,
@@ -15,6 +21,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           // Builds the Temporal CLI and MinIO with Go on first use, then starts one of each for the suite.
           globalSetup: ['test/globalSetup.ts'],
+          // Keeps worker, SDK and Node logs out of the output, to show them under a failing test only.
+          setupFiles: ['test/support/capturedLogs.ts', 'test/support/capturedTemporalLogs.ts'],
           testTimeout: 180_000,
           hookTimeout: 900_000,
         },

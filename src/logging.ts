@@ -10,14 +10,22 @@ export function installJsonLogging(level: LogLevel): void {
   Runtime.install({ logger: jsonLogger(level) });
 }
 
-/** The JSON-lines logger, for runtimes installed with more options (see src/workerRuntime.ts). */
-export function jsonLogger(level: LogLevel): DefaultLogger {
-  return new DefaultLogger(level.toUpperCase() as Uppercase<LogLevel>, writeJsonLine);
+/**
+ * The JSON-lines logger, for runtimes installed with more options (see
+ * src/workerRuntime.ts); `writeLine` takes each line instead of stderr (tests
+ * keep them for the report of a failing test).
+ */
+export function jsonLogger(level: LogLevel, writeLine: (line: string) => void = writeToStderr): DefaultLogger {
+  return new DefaultLogger(level.toUpperCase() as Uppercase<LogLevel>, (entry) => writeLine(jsonLine(entry)));
 }
 
-function writeJsonLine({ level, message, meta, timestampNanos }: LogEntry): void {
+function jsonLine({ level, message, meta, timestampNanos }: LogEntry): string {
   const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-  process.stderr.write(`${JSON.stringify({ time, level: level.toLowerCase(), msg: message, ...meta }, jsonSafe)}\n`);
+  return JSON.stringify({ time, level: level.toLowerCase(), msg: message, ...meta }, jsonSafe);
+}
+
+function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 /** Errors and bigints do not survive JSON.stringify on their own. */

@@ -5,6 +5,7 @@ import { startMinioServer } from '../src/services/minioServer';
 import { startTemporalDevServer } from '../src/services/temporalDevServer';
 import './support/providedContext'; // declares the keys provided below
 
+/** Only a Go build or the wait for another process's build speaks: a first run takes minutes. */
 const log = (line: string): void => {
   process.stderr.write(`[test services] ${line}\n`);
 };
@@ -40,7 +41,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { endpoint, accessKeyId, secretAccessKey, region } = minio.value;
   project.provide('minio', { endpoint, accessKeyId, secretAccessKey, region });
   project.provide('serviceBinaries', { temporalCli, minio: minioPath });
-  log(`Temporal dev server on ${temporal.value.address}, MinIO on ${endpoint}`);
   return stopAll;
 }
 

@@ -56,9 +56,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   const executable = options.executable ?? (await findOrBuildTemporalCli(log));
 
   if (executable === undefined) {
+    const { TestWorkflowEnvironment } = await importTemporalTesting();
     log('no Temporal CLI and no Go to build one: letting @temporalio/testing download the CLI');
-    // Loaded only here: it brings the native Temporal core with it.
-    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const environment = await TestWorkflowEnvironment.createLocal({
       server: { ip: LOOPBACK, port, ui, uiPort, namespace, dbFilename: options.dbFilename, extraArgs: searchAttributeArgs(options) },
     });
@@ -81,6 +80,27 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
   );
   return { address, uiUrl, namespace, stop: () => server.stop() };
+}
+
+/**
+ * @temporalio/testing, loaded only for the download fallback. It is a development
+ * dependency, so a production install (`npm ci --omit=dev`, the Docker image)
+ * lacks it; there the demo needs a server or a CLI named instead.
+ */
+async function importTemporalTesting(): Promise<typeof import('@temporalio/testing')> {
+  try {
+    return await import('@temporalio/testing');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'no Temporal CLI (looked at $TEMPORAL_CLI_PATH, PATH and Go\'s bin directory), no Go to build one, and ' +
+        '@temporalio/testing, which downloads one, is a development dependency that this install omits. ' +
+        'Set TEMPORAL_ADDRESS to a running Temporal server or TEMPORAL_CLI_PATH to a Temporal CLI, ' +
+        'or install the development dependencies (npm ci).',
+      { cause: error },
+    );
+  }
 }
 
 function searchAttributeArgs({ searchAttributes = [] }: TemporalDevServerOptions): string[] {

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -29,7 +29,7 @@ export async function buildWorker(): Promise<BuiltWorker> {
     });
     await copyFile(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
     await symlink(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(join(dist, 'workflows')), logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(join(dist, 'workflows')), logger: Runtime.instance().logger });
     await writeFile(join(dist, 'workflow-bundle.js'), code);
   } catch (error) {
     await rm(root, { recursive: true, force: true });

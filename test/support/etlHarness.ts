@@ -7,11 +7,7 @@ import { createEtlWorker } from '../../src/etlWorker';
 import { minioEnvironment } from '../../src/services/minioServer';
 import type { chargerEtl } from '../../src/workflows';
 import { CHARGER_ETL_WORKFLOW } from '../../src/workflows/definitions';
-import { installJsonLogging } from '../../src/logging';
 import { sharedMinio, sharedTemporal } from './services';
-
-// Once per test file (each runs in its own process): warnings and errors only.
-installJsonLogging('warn');
 
 export interface EtlHarness {
   config: AppConfig;
@@ -26,6 +22,7 @@ export interface EtlHarness {
 /**
  * A real worker, in this test process, on the suite's Temporal dev server and
  * MinIO, configured through the environment exactly as a deployed worker is.
+ * Its logs go to the test's captured logs (test/support/capturedLogs.ts).
  * Each harness has its own task queue so test files never take each other's work.
  */
 export async function startEtlHarness(env: Record<string, string> = {}): Promise<EtlHarness> {

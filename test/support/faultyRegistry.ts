@@ -294,7 +294,7 @@ export class FaultyRegistry {
         const stallAt = fault.stallAfterBytes !== undefined && !stalled ? fault.stallAfterBytes : Infinity;
         const nextStop = Math.min(stopAt, stallAt);
         const size = Math.min(rest.length, pace, nextStop > sent ? nextStop - sent : Infinity);
-        await flushed(res, rest.subarray(0, size));
+        if (!(await flushed(res, rest.subarray(0, size)))) return;
         sent += size;
         rest = rest.subarray(size);
         if (!(await atOffset())) return;
@@ -331,15 +331,21 @@ function chunksOf(body: Buffer): Buffer[] {
   return chunks;
 }
 
-/** Resolves once `chunk` is handed to the socket, or the response is gone. */
-function flushed(res: ServerResponse, chunk: Buffer): Promise<void> {
+/**
+ * Resolves true once `chunk` is handed to the socket, false when the write
+ * fails or the response is gone. The write's error is the signal to stop: from
+ * Node 24 a write to a connection the client dropped fails at once while
+ * `res.destroyed` is still false, so a loop that waited for it would spin.
+ */
+function flushed(res: ServerResponse, chunk: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = () => {
-      res.off('close', done);
-      resolve();
+    const settle = (written: boolean) => {
+      res.off('close', onClose);
+      resolve(written);
     };
-    res.once('close', done);
-    res.write(chunk, done);
+    const onClose = () => settle(false);
+    res.once('close', onClose);
+    res.write(chunk, (error) => settle(!error));
   });
 }
 

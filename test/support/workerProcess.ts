@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MinioCoordinates } from '../../src/services/minioServer';
 import { minioEnvironment } from '../../src/services/minioServer';
+import { captureStream } from './capturedLogs';
 import { sharedTemporal } from './services';
 
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -65,6 +66,9 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  // Shown under a failing test, with the in-process logs.
+  if (child.stdout) captureStream(`worker ${child.pid}`, child.stdout);
+  if (child.stderr) captureStream(`worker ${child.pid}`, child.stderr);
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
