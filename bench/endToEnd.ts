@@ -58,7 +58,7 @@ async function main(payload: string, expectedSha256: string, runs: number): Prom
     const running = worker.run();
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: temporal.namespace });
-    const direct = createActivities(productionActivityDeps(config, { send: async () => undefined }));
+    const direct = createActivities(productionActivityDeps(config));
     try {
       const viaWorkflow = (sourceUrl: string, label: string): Promise<EndToEndRun> =>
         runWorkflow(client, config, { sourceUrl, destination: `s3://${BUCKET}/${label}/` });

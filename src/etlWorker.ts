@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions, type WorkflowBundlePath } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { createActivities, type ActivityDeps } from './activities';
 import { productionActivityDeps } from './activities/productionDeps';
-import { workflowSignalProgressSink } from './activities/progressSink';
 import type { AppConfig } from './config';
 import { createRunVisibilityActivities } from './visibility/runVisibilityActivity';
 import { decideSearchAttributes, runSearchAttributeProblems } from './visibility/searchAttributeCheck';
@@ -11,11 +10,16 @@ import { decideSearchAttributes, runSearchAttributeProblems } from './visibility
 /** `npm run build` writes this pre-bundled workflow code; without it the worker bundles from source at start. */
 const PREBUILT_BUNDLE = join(__dirname, 'workflow-bundle.js');
 
+/** How often at most an activity's heartbeat details reach the server. */
+const HEARTBEAT_THROTTLE = '2 seconds';
+
 export interface EtlWorkerOptions {
   config: AppConfig;
   connection: NativeConnection;
   /** Overrides for tests and the demo (e.g. a different task queue or concurrency). */
   workerOptions?: Partial<WorkerOptions>;
+  /** The activities' dependencies; by default the real source and stores of `config`. */
+  activityDeps?: ActivityDeps;
 }
 
 /**
@@ -30,7 +34,7 @@ export function etlWorkflowCode(): { workflowBundle: WorkflowBundlePath } | { wo
 }
 
 /** Builds the worker that serves `chargerEtl` and its activities, wired to the real source and stores. */
-export async function createEtlWorker({ config, connection, workerOptions }: EtlWorkerOptions): Promise<Worker> {
+export async function createEtlWorker({ config, connection, workerOptions, activityDeps }: EtlWorkerOptions): Promise<Worker> {
   const logger = Runtime.instance().logger;
   const { namespace } = config.temporal;
   const searchAttributes = await decideSearchAttributes(config.worker.searchAttributes, namespace, () =>
@@ -40,7 +44,7 @@ export async function createEtlWorker({ config, connection, workerOptions }: Etl
   else logger.warn('runs write no search attributes', { reason: searchAttributes.reason });
 
   const activities = {
-    ...createActivities(productionActivityDeps(config, workflowSignalProgressSink)),
+    ...createActivities(activityDeps ?? productionActivityDeps(config)),
     ...createRunVisibilityActivities({ defaultSourceUrl: config.sourceUrl, searchAttributes: searchAttributes.enabled }),
   };
   const workflows = etlWorkflowCode();
@@ -55,6 +59,9 @@ export async function createEtlWorker({ config, connection, workerOptions }: Etl
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     // Stopping (SIGTERM/SIGINT, or shutdown()) stops polling, then lets running activities finish this long.
     shutdownGraceTime: config.worker.shutdownGraceMs,
+    // Heartbeat details are the live counters `status`, `run` and the Web UI show: at most this old.
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+    defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     ...workerOptions,
   });
 }

@@ -1,5 +1,4 @@
 import type { AppConfig } from '../config';
-import type { ProgressUpdate } from '../domain/runReport';
 import type { RegistrySource } from '../source/registrySource';
 import type { BlobStore } from '../storage/blobStore';
 
@@ -9,11 +8,5 @@ export interface ActivityDeps {
   source: RegistrySource;
   openStore(destination: string): BlobStore;
   codeVersion: string;
-  /** Sends live progress to the running workflow; best effort. */
-  progress: ProgressSink;
   now?: () => Date;
-}
-
-export interface ProgressSink {
-  send(workflowId: string, update: ProgressUpdate): Promise<void>;
 }

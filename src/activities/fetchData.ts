@@ -8,9 +8,8 @@ import type { ConditionalHeaders } from '../source/registrySource';
 import type { BlobStore } from '../storage/blobStore';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
-import { whileAlive } from './liveness';
+import { withHeartbeat } from './heartbeat';
 import { readPublishedManifest } from './publishedManifest';
-import { ProgressReporter } from './progressReporter';
 import { currentRun } from './runContext';
 
 export interface FetchDataInput {
@@ -72,48 +71,42 @@ export function createFetchData(deps: ActivityDeps) {
       const store = deps.openStore(input.destination);
       const rawKey = `${stagingPrefix(workflowId, runId)}raw.json`;
       const sourceUrl = input.sourceUrl ?? deps.config.sourceUrl;
-      const progress = new ProgressReporter(deps.progress, 'fetchData');
-      progress.update({ bytesFetched: 0 }, true);
 
-      return whileAlive(
-        () => progress.counters,
-        async () => {
-          const published = input.force ? undefined : (await readPublishedManifest(store)).manifest;
-          const fetchedAt = (deps.now?.() ?? new Date()).toISOString();
-          const response = await deps.source.open(sourceUrl, {
-            conditional: published && validatorsFor(published, sourceUrl),
-            signal: context.cancellationSignal,
-          });
-          if (response.notModified) {
-            // Only sent validators can earn a 304, so `published` is set here.
-            return { notModified: true, published: describePublished(store, published!), durationMs: Date.now() - started };
-          }
-          const digest = new DigestStream((bytes) => progress.update({ bytesFetched: bytes }));
-          // pipeline destroys both streams on any error: a broken body fails the put (which
-          // then leaves no object), and a failed put closes the connection.
-          pipeline(response.body, digest, () => undefined);
-          try {
-            await store.put(rawKey, digest, { contentType: 'application/json' });
-          } catch (error) {
-            // When the body failed (truncated, too large, stalled), the store only saw its input
-            // end badly: the source's own error says what happened and whether to retry.
-            throw response.body.errored ?? error;
-          }
-          progress.update({ bytesFetched: digest.bytes }, true);
-          await progress.flush();
-          return {
-            notModified: false,
-            rawKey,
-            bytes: digest.bytes,
-            sha256: digest.sha256(),
-            fetchedAt,
-            etag: response.metadata.etag,
-            lastModified: response.metadata.lastModified,
-            contentType: response.metadata.contentType,
-            durationMs: Date.now() - started,
-          };
-        },
-      );
+      return withHeartbeat({ bytesFetched: 0 }, async (report) => {
+        const published = input.force ? undefined : (await readPublishedManifest(store)).manifest;
+        const fetchedAt = (deps.now?.() ?? new Date()).toISOString();
+        const response = await deps.source.open(sourceUrl, {
+          conditional: published && validatorsFor(published, sourceUrl),
+          signal: context.cancellationSignal,
+        });
+        if (response.notModified) {
+          // Only sent validators can earn a 304, so `published` is set here.
+          return { notModified: true, published: describePublished(store, published!), durationMs: Date.now() - started };
+        }
+        const digest = new DigestStream((bytes) => report({ bytesFetched: bytes }));
+        // pipeline destroys both streams on any error: a broken body fails the put (which
+        // then leaves no object), and a failed put closes the connection.
+        pipeline(response.body, digest, () => undefined);
+        try {
+          await store.put(rawKey, digest, { contentType: 'application/json' });
+        } catch (error) {
+          // When the body failed (truncated, too large, stalled), the store only saw its input
+          // end badly: the source's own error says what happened and whether to retry.
+          throw response.body.errored ?? error;
+        }
+        report({ bytesFetched: digest.bytes });
+        return {
+          notModified: false,
+          rawKey,
+          bytes: digest.bytes,
+          sha256: digest.sha256(),
+          fetchedAt,
+          etag: response.metadata.etag,
+          lastModified: response.metadata.lastModified,
+          contentType: response.metadata.contentType,
+          durationMs: Date.now() - started,
+        };
+      });
     });
   };
 }

@@ -4,7 +4,7 @@ import { createFetchData } from './fetchData';
 import { createTransform } from './transform';
 import { createUpload } from './upload';
 
-export type { ActivityDeps, ProgressSink } from './deps';
+export type { ActivityDeps } from './deps';
 
 /** The four activities of `chargerEtl`, bound to their dependencies. */
 export function createActivities(deps: ActivityDeps) {

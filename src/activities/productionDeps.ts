@@ -1,11 +1,11 @@
-import type { ActivityDeps, ProgressSink } from './deps';
+import type { ActivityDeps } from './deps';
 import type { AppConfig } from '../config';
 import { CODE_VERSION } from '../version';
 import { createHttpSource } from '../source/httpSource';
 import { openBlobStore } from '../storage/openBlobStore';
 
 /** The activities' real dependencies from the validated configuration: the HTTP registry and the blob stores. */
-export function productionActivityDeps(config: AppConfig, progress: ProgressSink): ActivityDeps {
+export function productionActivityDeps(config: AppConfig): ActivityDeps {
   return {
     config,
     source: createHttpSource({
@@ -17,6 +17,5 @@ export function productionActivityDeps(config: AppConfig, progress: ProgressSink
     }),
     openStore: (destination) => openBlobStore(destination),
     codeVersion: CODE_VERSION,
-    progress,
   };
 }

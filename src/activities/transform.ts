@@ -5,9 +5,8 @@ import type { TransformStats } from '../domain/stats';
 import { transformPayload } from '../transform/pipeline';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
-import { whileAlive } from './liveness';
+import { withHeartbeat } from './heartbeat';
 import { payloadSnippet } from './payloadSnippet';
-import { ProgressReporter } from './progressReporter';
 import { currentRun } from './runContext';
 
 export interface TransformInput {
@@ -33,41 +32,35 @@ export function createTransform(deps: ActivityDeps) {
       const { workflowId, runId } = currentRun();
       const store = deps.openStore(input.destination);
       const csvKey = `${stagingPrefix(workflowId, runId)}${CSV_FILE_NAME}`;
-      const progress = new ProgressReporter(deps.progress, 'transform');
-      progress.update({ devicesProcessed: 0 }, true);
 
-      return whileAlive(
-        () => progress.counters,
-        async () => {
-          const raw = await store.get(input.rawKey);
-          const csv = new DigestStream();
-          const stored = store.put(csvKey, csv, { contentType: 'text/csv; charset=utf-8' });
-          let stats: TransformStats;
-          try {
-            stats = await transformPayload(raw, csv, {
-              onProgress: ({ devicesSeen }) => progress.update({ devicesProcessed: devicesSeen }),
-            });
-          } catch (error) {
-            // Fail the pending put too, so no partial CSV is left behind.
-            csv.destroy(error instanceof Error ? error : new Error(String(error)));
-            await stored.catch(() => undefined);
-            if (error instanceof PayloadError) {
-              // What the registry actually sent is what an operator needs to see.
-              // Input URLs never carry credentials (the workflow refuses them), so only SOURCE_URL's need scrubbing.
-              const snippet = await payloadSnippet(store, input.rawKey, deps.config.sourceUrl);
-              throw new PayloadError(
-                `${error.message}; the registry sent Content-Type ${input.contentType ?? '(none)'}, starting: ${snippet}`,
-                error.details,
-              );
-            }
-            throw error;
+      return withHeartbeat({ devicesProcessed: 0 }, async (report) => {
+        const raw = await store.get(input.rawKey);
+        const csv = new DigestStream();
+        const stored = store.put(csvKey, csv, { contentType: 'text/csv; charset=utf-8' });
+        let stats: TransformStats;
+        try {
+          stats = await transformPayload(raw, csv, {
+            onProgress: ({ devicesSeen }) => report({ devicesProcessed: devicesSeen }),
+          });
+        } catch (error) {
+          // Fail the pending put too, so no partial CSV is left behind.
+          csv.destroy(error instanceof Error ? error : new Error(String(error)));
+          await stored.catch(() => undefined);
+          if (error instanceof PayloadError) {
+            // What the registry actually sent is what an operator needs to see.
+            // Input URLs never carry credentials (the workflow refuses them), so only SOURCE_URL's need scrubbing.
+            const snippet = await payloadSnippet(store, input.rawKey, deps.config.sourceUrl);
+            throw new PayloadError(
+              `${error.message}; the registry sent Content-Type ${input.contentType ?? '(none)'}, starting: ${snippet}`,
+              error.details,
+            );
           }
-          await stored;
-          progress.update({ devicesProcessed: stats.devicesSeen }, true);
-          await progress.flush();
-          return { csvKey, sha256: csv.sha256(), bytes: csv.bytes, stats, durationMs: Date.now() - started };
-        },
-      );
+          throw error;
+        }
+        await stored;
+        report({ devicesProcessed: stats.devicesSeen });
+        return { csvKey, sha256: csv.sha256(), bytes: csv.bytes, stats, durationMs: Date.now() - started };
+      });
     });
   };
 }

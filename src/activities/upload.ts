@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { PublishRefusedError } from '../domain/errors';
 import {
   CSV_FILE_NAME,
@@ -11,7 +10,7 @@ import {
 import type { TransformStats } from '../domain/stats';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
-import { whileAlive } from './liveness';
+import { withHeartbeat } from './heartbeat';
 import { currentRun } from './runContext';
 import { manifestJson, publishStable } from './stablePublisher';
 
@@ -49,68 +48,61 @@ export function createUpload(deps: ActivityDeps) {
   return async function upload(input: UploadInput): Promise<UploadResult> {
     return classifyFailures(async () => {
       const started = Date.now();
-      const context = Context.current();
       const { workflowId, runId } = currentRun();
       const store = deps.openStore(input.destination);
       const history = historyPrefix(input.runStartedAt, runId);
       const historyCsvKey = `${history}${CSV_FILE_NAME}`;
       const historyManifestKey = `${history}${MANIFEST_FILE_NAME}`;
-      let step = 'copying to history';
 
-      return whileAlive(
-        () => step,
-        async () => {
-          // After a retry that follows a completed cleanup, staging is gone but history holds the CSV.
-          const existing = await store.head(historyCsvKey);
-          if (existing?.size !== input.csvBytes) await store.copy(input.csvKey, historyCsvKey);
+      return withHeartbeat({ step: 'copying to history' }, async (report) => {
+        // After a retry that follows a completed cleanup, staging is gone but history holds the CSV.
+        const existing = await store.head(historyCsvKey);
+        if (existing?.size !== input.csvBytes) await store.copy(input.csvKey, historyCsvKey);
 
-          const manifest: Manifest = {
-            manifestVersion: 1,
-            dataset: 'charger_models_UK',
-            sourceUrl: input.sourceUrl,
-            fetchedAt: input.raw.fetchedAt,
-            source: { etag: input.raw.etag, lastModified: input.raw.lastModified },
-            raw: { bytes: input.raw.bytes, sha256: input.raw.sha256 },
-            stats: input.stats,
-            csv: { key: historyCsvKey, uri: store.uriFor(historyCsvKey), bytes: input.csvBytes, sha256: input.csvSha256 },
-            workflowId,
-            runId,
-            runStartedAt: input.runStartedAt,
-            codeVersion: deps.codeVersion,
-          };
-          // Written once: a retry finds it (with the same content) and adds no second version.
-          if ((await store.head(historyManifestKey)) === undefined) {
-            await store.put(historyManifestKey, manifestJson(manifest), { contentType: 'application/json' });
-          }
+        const manifest: Manifest = {
+          manifestVersion: 1,
+          dataset: 'charger_models_UK',
+          sourceUrl: input.sourceUrl,
+          fetchedAt: input.raw.fetchedAt,
+          source: { etag: input.raw.etag, lastModified: input.raw.lastModified },
+          raw: { bytes: input.raw.bytes, sha256: input.raw.sha256 },
+          stats: input.stats,
+          csv: { key: historyCsvKey, uri: store.uriFor(historyCsvKey), bytes: input.csvBytes, sha256: input.csvSha256 },
+          workflowId,
+          runId,
+          runStartedAt: input.runStartedAt,
+          codeVersion: deps.codeVersion,
+        };
+        // Written once: a retry finds it (with the same content) and adds no second version.
+        if ((await store.head(historyManifestKey)) === undefined) {
+          await store.put(historyManifestKey, manifestJson(manifest), { contentType: 'application/json' });
+        }
 
-          step = 'publishing';
-          context.heartbeat(step);
-          const outcome = await publishStable(store, manifest, historyCsvKey, {
-            force: input.force,
-            maxDropFraction: deps.config.publishMaxDropFraction,
-          });
-          if (outcome.action === 'refused') {
-            throw new PublishRefusedError(
-              `publish guard refused to replace ${store.uriFor(STABLE_CSV_KEY)}: ${outcome.reason}; ` +
-                `the new CSV is kept at ${store.uriFor(historyCsvKey)}; rerun with force to publish it anyway`,
-              { historyUri: store.uriFor(historyCsvKey) },
-            );
-          }
+        report({ step: 'publishing' });
+        const outcome = await publishStable(store, manifest, historyCsvKey, {
+          force: input.force,
+          maxDropFraction: deps.config.publishMaxDropFraction,
+        });
+        if (outcome.action === 'refused') {
+          throw new PublishRefusedError(
+            `publish guard refused to replace ${store.uriFor(STABLE_CSV_KEY)}: ${outcome.reason}; ` +
+              `the new CSV is kept at ${store.uriFor(historyCsvKey)}; rerun with force to publish it anyway`,
+            { historyUri: store.uriFor(historyCsvKey) },
+          );
+        }
 
-          step = 'removing staging';
-          context.heartbeat(step);
-          await store.deletePrefix(stagingPrefix(workflowId, runId));
-          return {
-            historyCsvUri: store.uriFor(historyCsvKey),
-            manifestUri: store.uriFor(historyManifestKey),
-            stableUri: store.uriFor(STABLE_CSV_KEY),
-            published: outcome.action === 'published',
-            unchanged: outcome.action === 'unchanged',
-            reason: outcome.reason,
-            durationMs: Date.now() - started,
-          };
-        },
-      );
+        report({ step: 'removing staging' });
+        await store.deletePrefix(stagingPrefix(workflowId, runId));
+        return {
+          historyCsvUri: store.uriFor(historyCsvKey),
+          manifestUri: store.uriFor(historyManifestKey),
+          stableUri: store.uriFor(STABLE_CSV_KEY),
+          published: outcome.action === 'published',
+          unchanged: outcome.action === 'unchanged',
+          reason: outcome.reason,
+          durationMs: Date.now() - started,
+        };
+      });
     });
   };
 }

@@ -1,6 +1,7 @@
-import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Progress, RunReport } from '../domain/runReport';
+import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, type PayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { ActivityProgress, Progress, RunReport } from '../domain/runReport';
 import { outcomeOf, type RunMemo, type RunOutcome } from '../visibility/runMemo';
 import { formatDuration } from '../schedules/scheduleText';
 import { formatBytes } from './report';
@@ -88,6 +89,33 @@ export interface PendingActivityFacts {
   /** 0 means no limit. */
   maximumAttempts: number;
   lastFailure: string | null;
+  /** The counters of its latest heartbeat. */
+  progress: ActivityProgress | null;
+}
+
+/** The run's pending activities, with the counters they last heartbeat, from its description. */
+export function pendingActivityFacts(description: WorkflowExecutionDescription, payloadConverter: PayloadConverter): PendingActivityFacts[] {
+  const { PendingActivityState } = temporal.api.enums.v1;
+  return (description.raw.pendingActivities ?? []).map((activity) => {
+    const details = activity.heartbeatDetails?.payloads?.[0];
+    return {
+      activity: activity.activityType?.name ?? 'unknown',
+      state: (PendingActivityState[activity.state ?? 0] ?? 'UNKNOWN').replace(/^PENDING_ACTIVITY_STATE_/, ''),
+      attempt: activity.attempt ?? 0,
+      maximumAttempts: activity.maximumAttempts ?? 0,
+      lastFailure: activity.lastFailure?.message ?? null,
+      progress: details ? payloadConverter.fromPayload<ActivityProgress>(details) : null,
+    };
+  });
+}
+
+/** `fetched 3.0 MiB`, `devices 1200`, `publishing`: what an activity's heartbeat says, as far as it says it. */
+export function activityCounters(progress: ActivityProgress | null): string[] {
+  const parts: string[] = [];
+  if (progress?.step !== undefined) parts.push(progress.step);
+  if (progress?.bytesFetched !== undefined) parts.push(`fetched ${formatBytes(progress.bytesFetched)}`);
+  if (progress?.devicesProcessed !== undefined) parts.push(`devices ${progress.devicesProcessed}`);
+  return parts;
 }
 
 export interface RunStatus {
@@ -115,8 +143,9 @@ export function formatRunStatus(status: RunStatus): string {
   if (status.progressUnavailable) lines.push(`  stage        unknown: ${status.progressUnavailable}`);
   for (const activity of status.pendingActivities) {
     const limit = activity.maximumAttempts > 0 ? ` of ${activity.maximumAttempts}` : '';
+    const counters = activityCounters(activity.progress).map((part) => `, ${part}`).join('');
     const failure = activity.lastFailure ? `, last failure: ${activity.lastFailure}` : '';
-    lines.push(`  activity     ${activity.activity} ${activity.state.toLowerCase()}, attempt ${activity.attempt}${limit}${failure}`);
+    lines.push(`  activity     ${activity.activity} ${activity.state.toLowerCase()}, attempt ${activity.attempt}${limit}${counters}${failure}`);
   }
   if (run.outcome) {
     lines.push(`  outcome      ${run.outcome}, ${run.rows} rows${run.publishReason ? ` — ${run.publishReason}` : ''}`);
@@ -129,8 +158,6 @@ export function formatRunStatus(status: RunStatus): string {
 function progressFacts(progress: Progress): string {
   const stage = progress.stage === 'failed' && progress.failedStage ? `failed in ${progress.failedStage}` : progress.stage;
   const parts = [stage];
-  if (progress.attempt > 0) parts.push(`attempt ${progress.attempt}`);
-  parts.push(`fetched ${formatBytes(progress.bytesFetched)}`, `devices ${progress.devicesProcessed}`);
   if (progress.fetchRounds > 1) parts.push(`fetch rounds ${progress.fetchRounds}`);
   if (progress.lastFailure) parts.push(`last failure: ${progress.lastFailure}`);
   return parts.join(' · ');

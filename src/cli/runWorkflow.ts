@@ -8,11 +8,11 @@ import {
 } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import { webUiRunUrl } from '../config';
-import { inputCredentialsProblem, type ChargerEtlInput, type Progress, type RunReport } from '../domain/runReport';
+import { inputCredentialsProblem, type ChargerEtlInput, type RunReport } from '../domain/runReport';
 import type { chargerEtl } from '../workflows';
-import { CHARGER_ETL_WORKFLOW, progressQuery } from '../workflows/definitions';
+import { CHARGER_ETL_WORKFLOW } from '../workflows/definitions';
 import { CliError } from './cliError';
-import { formatBytes } from './report';
+import { activityCounters, pendingActivityFacts, type PendingActivityFacts } from './runFacts';
 
 export type EtlHandle = WorkflowHandle<typeof chargerEtl>;
 
@@ -41,7 +41,7 @@ export type ProgressMode = 'live' | 'lines' | 'none';
 
 /**
  * Waits for the run's result while showing its progress: a single updating line
- * in a terminal, one line per stage change otherwise, nothing in JSON mode.
+ * in a terminal, one line per stage or attempt otherwise, nothing in JSON mode.
  */
 export async function waitForReport(handle: EtlHandle, mode: ProgressMode, config: AppConfig): Promise<RunReport> {
   const stop = mode === 'none' ? () => undefined : watchProgress(handle, mode);
@@ -56,35 +56,40 @@ export async function waitForReport(handle: EtlHandle, mode: ProgressMode, confi
 
 function watchProgress(handle: EtlHandle, mode: 'live' | 'lines'): () => void {
   let lastLine = '';
-  let lastStage = '';
+  /** Stage and attempt: a line per step when not in a terminal. */
+  let lastStep = '';
+  const payloadConverter = handle.client.options.loadedDataConverter.payloadConverter;
   const timer = setInterval(() => {
     handle
-      .query(progressQuery)
-      .then((progress) => {
-        const line = progressLine(progress);
+      .describe()
+      .then((description) => {
+        // Between two activities nothing is pending: the last line still holds.
+        const [activity] = pendingActivityFacts(description, payloadConverter);
+        if (!activity) return;
+        const line = progressLine(activity);
         if (mode === 'live') {
           if (line !== lastLine) process.stderr.write(`\r\x1b[2K${line}`);
-        } else if (progress.stage !== lastStage) {
+        } else if (`${activity.activity}#${activity.attempt}` !== lastStep) {
           process.stderr.write(`${line}\n`);
         }
         lastLine = line;
-        lastStage = progress.stage;
+        lastStep = `${activity.activity}#${activity.attempt}`;
       })
-      // The first query can race the first workflow task; the next tick tries again.
+      // A transient error of the server: the next tick tries again.
       .catch(() => undefined);
-  }, 500);
+  }, 1_000);
   return () => {
     clearInterval(timer);
     if (mode === 'live' && lastLine) process.stderr.write('\r\x1b[2K');
   };
 }
 
-export function progressLine(progress: Progress): string {
-  const parts = [`stage ${progress.stage}`];
-  if (progress.attempt > 1) parts.push(`attempt ${progress.attempt}`);
-  if (progress.bytesFetched > 0) parts.push(`fetched ${formatBytes(progress.bytesFetched)}`);
-  if (progress.devicesProcessed > 0) parts.push(`devices ${progress.devicesProcessed}`);
-  if (progress.lastFailure) parts.push(`last failure: ${progress.lastFailure}`);
+/** `stage fetchData · attempt 3 · fetched 3.0 MiB · last failure: …`: the running activity, as the server knows it. */
+export function progressLine(activity: PendingActivityFacts): string {
+  const parts = [`stage ${activity.activity}`];
+  if (activity.attempt > 1) parts.push(`attempt ${activity.attempt}`);
+  parts.push(...activityCounters(activity.progress));
+  if (activity.lastFailure) parts.push(`last failure: ${activity.lastFailure}`);
   return parts.join(' · ');
 }
 

@@ -1,10 +1,9 @@
-import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { webUiRunUrl, type AppConfig } from '../config';
 import type { Progress, RunReport } from '../domain/runReport';
 import { progressQuery } from '../workflows/definitions';
-import { formatRunStatus, runFacts, withReport, type PendingActivityFacts, type RunStatus } from './runFacts';
+import { formatRunStatus, pendingActivityFacts, runFacts, withReport, type RunStatus } from './runFacts';
 import { failureSummary } from './runWorkflow';
 import { withClient } from './temporalClient';
 
@@ -25,7 +24,8 @@ export function registerStatusCommand(program: Command): void {
     .option('--json', 'print it as one JSON object')
     .addHelpText(
       'after',
-      '\nA running workflow\'s stage comes from its progress query, which a worker on its task queue answers.\n' +
+      '\nA running workflow\'s stage comes from its progress query, which a worker on its task queue answers;\n' +
+        'the running activity\'s attempt, last failure and counters (its heartbeat details) from the server.\n' +
         'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
     .action((workflowId: string, options: StatusOptions) =>
@@ -44,7 +44,7 @@ async function runStatus(client: Client, config: AppConfig, workflowId: string, 
     run,
     progress: null,
     progressUnavailable: null,
-    pendingActivities: pendingActivities(description),
+    pendingActivities: pendingActivityFacts(description, client.options.loadedDataConverter.payloadConverter),
     failure: null,
     webUiUrl: webUiRunUrl(config, workflowId, description.runId) ?? null,
   };
@@ -64,15 +64,4 @@ async function runStatus(client: Client, config: AppConfig, workflowId: string, 
     status.failure = `${description.status.name.toLowerCase()}${failureSummary(error)}`;
   }
   return { ...status, run };
-}
-
-function pendingActivities(description: WorkflowExecutionDescription): PendingActivityFacts[] {
-  const { PendingActivityState } = temporal.api.enums.v1;
-  return (description.raw.pendingActivities ?? []).map((activity) => ({
-    activity: activity.activityType?.name ?? 'unknown',
-    state: (PendingActivityState[activity.state ?? 0] ?? 'UNKNOWN').replace(/^PENDING_ACTIVITY_STATE_/, ''),
-    attempt: activity.attempt ?? 0,
-    maximumAttempts: activity.maximumAttempts ?? 0,
-    lastFailure: activity.lastFailure?.message ?? null,
-  }));
 }

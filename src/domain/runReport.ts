@@ -32,13 +32,13 @@ export function inputCredentialsProblem(input: ChargerEtlInput): string | undefi
 
 export type Stage = 'starting' | 'checkStatus' | 'fetchData' | 'transform' | 'upload' | 'done' | 'failed';
 
-/** What the `progress` query returns: small, live, safe to show. */
+/**
+ * What the `progress` query returns: only what the workflow itself knows. The
+ * running activity's counters travel as its heartbeat details (ActivityProgress),
+ * read from the run's description, so they cost no history event.
+ */
 export interface Progress {
   stage: Stage;
-  bytesFetched: number;
-  devicesProcessed: number;
-  /** Attempt number of the running activity (1 on the first try). */
-  attempt: number;
   /** How many times the payload was fetched (a truncated payload triggers a re-fetch). */
   fetchRounds: number;
   /** Set when stage is 'failed'. */
@@ -46,12 +46,12 @@ export interface Progress {
   lastFailure?: string;
 }
 
-/** A live progress update an activity sends to its workflow. */
-export interface ProgressUpdate {
-  stage: Stage;
-  attempt: number;
+/** An activity's live counters: its heartbeat details, shown by `status`, `run` and the Web UI. */
+export interface ActivityProgress {
   bytesFetched?: number;
   devicesProcessed?: number;
+  /** What a multi-step activity (upload) is doing. */
+  step?: string;
 }
 
 export interface StageDurations {

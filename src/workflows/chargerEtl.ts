@@ -8,7 +8,7 @@ import {
 import type { Activities } from '../activities';
 import { ERROR_CODES } from '../domain/errors';
 import { inputCredentialsProblem, type ChargerEtlInput, type Progress, type RunReport, type Stage } from '../domain/runReport';
-import { progressQuery, progressSignal } from './definitions';
+import { progressQuery } from './definitions';
 import { announceRun, recordOutcome } from '../visibility/recordRun';
 
 const { checkStatus } = proxyActivities<Activities>({
@@ -19,7 +19,7 @@ const { checkStatus } = proxyActivities<Activities>({
 });
 
 // Activities that run long heartbeat every few seconds while their worker lives (see
-// activities/liveness.ts), so a killed worker's activity is retried elsewhere within 30 s.
+// activities/heartbeat.ts), so a killed worker's activity is retried elsewhere within 30 s.
 const { fetchData } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
@@ -62,18 +62,11 @@ const MAX_FETCH_ROUNDS = 3;
  */
 export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport> {
   const info = workflowInfo();
-  const progress: Progress = { stage: 'starting', bytesFetched: 0, devicesProcessed: 0, attempt: 0, fetchRounds: 0 };
+  // The running activity's counters are its heartbeat details, read from the run's description.
+  const progress: Progress = { stage: 'starting', fetchRounds: 0 };
   setHandler(progressQuery, () => progress);
-  setHandler(progressSignal, (update) => {
-    // A late signal from an earlier stage must not move progress backwards.
-    if (update.stage !== progress.stage) return;
-    progress.attempt = update.attempt;
-    if (update.bytesFetched !== undefined) progress.bytesFetched = update.bytesFetched;
-    if (update.devicesProcessed !== undefined) progress.devicesProcessed = update.devicesProcessed;
-  });
   const enter = (stage: Stage): void => {
     progress.stage = stage;
-    progress.attempt = 1;
   };
 
   try {
@@ -91,15 +84,12 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
     for (;;) {
       enter('fetchData');
       progress.fetchRounds += 1;
-      progress.bytesFetched = 0;
-      progress.devicesProcessed = 0;
       fetched = await fetchData({ sourceUrl: input.sourceUrl, destination, force: input.force });
       fetchMs += fetched.durationMs;
       if (fetched.notModified) {
         // The registry says the published run's data is current: nothing to transform or publish.
         const { published } = fetched;
         enter('done');
-        progress.devicesProcessed = published.stats.devicesSeen;
         const report: RunReport = {
           workflowId: info.workflowId,
           runId: info.runId,
@@ -128,8 +118,6 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
         progress.lastFailure = `payload truncated, fetching again: ${failureMessage(error)}`;
       }
     }
-    progress.devicesProcessed = transformed.stats.devicesSeen;
-
     enter('upload');
     const uploaded = await upload({
       destination,

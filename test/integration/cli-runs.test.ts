@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunFacts, RunStatus } from '../../src/cli/runFacts';
-import type { Progress, RunReport } from '../../src/domain/runReport';
-import { progressQuery } from '../../src/workflows/definitions';
+import type { RunReport } from '../../src/domain/runReport';
+import { fetchingBytes } from '../support/runInspection';
 import { runCli, runCliJson } from '../support/cliProcess';
 import { startEtlHarness, type EtlHarness } from '../support/etlHarness';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
@@ -114,15 +114,16 @@ describe('status of runs that are going, retrying or failed, and cancel', () => 
     registry.serve('/slow.json', { body: slow, bytesPerSecond: Math.round(slow.length / 40) });
     const { workflowId } = await runCliJson<{ workflowId: string }>(['run', '--no-wait', '--json', '--source-url', registry.url('/slow.json')], env);
     const handle = harness.client.workflow.getHandle(workflowId);
-    await eventually(() => handle.query(progressQuery), (progress: Progress) => progress.stage === 'fetchData' && progress.bytesFetched > 0, 'bytes fetched');
+    await fetchingBytes(handle);
 
     const status = await runCliJson<RunStatus>(['status', workflowId, '--json'], env);
     expect(status.run.status).toBe('RUNNING');
-    expect(status.progress).toMatchObject({ stage: 'fetchData', attempt: 1 });
-    expect(status.progress!.bytesFetched).toBeGreaterThan(0);
-    expect(status.progress!.bytesFetched).toBeLessThan(slow.length);
+    expect(status.progress).toMatchObject({ stage: 'fetchData', fetchRounds: 1 });
     expect(status.pendingActivities).toEqual([expect.objectContaining({ activity: 'fetchData', state: 'STARTED', attempt: 1 })]);
-    expect((await runCli(['status', workflowId], env)).stdout).toMatch(/\n {2}stage {8}fetchData · attempt 1 · fetched \d/);
+    const { bytesFetched } = status.pendingActivities[0].progress ?? {};
+    expect(bytesFetched).toBeGreaterThan(0);
+    expect(bytesFetched).toBeLessThan(slow.length);
+    expect((await runCli(['status', workflowId], env)).stdout).toMatch(/\n {2}activity {5}fetchData started, attempt 1 of 10, fetched \d/);
 
     const cancelled = await runCli(['cancel', workflowId, '--wait'], env);
     expect(cancelled).toMatchObject({ code: 0, stdout: `run ${workflowId} ended: CANCELLED\n` });

@@ -1,15 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Progress, RunReport } from '../../src/domain/runReport';
+import type { RunReport } from '../../src/domain/runReport';
 import { freePort } from '../../src/services/freePort';
 import type { chargerEtl } from '../../src/workflows';
-import { CHARGER_ETL_WORKFLOW, progressQuery } from '../../src/workflows/definitions';
+import { CHARGER_ETL_WORKFLOW } from '../../src/workflows/definitions';
 import { startEtlHarness, type EtlHarness } from '../support/etlHarness';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
 import { scaledPayload } from '../support/registryPayload';
 import { createBucket, sharedMinio, sharedTemporal } from '../support/services';
 import { startWorkerProcess, stopWorkerProcesses, workerS3Environment } from '../support/workerProcess';
+import { fetchingBytes } from '../support/runInspection';
 
 let registry: FaultyRegistry;
 let client: Client;
@@ -67,13 +67,7 @@ describe('the worker process (src/worker.ts) in production trim', () => {
       workflowId: `drain-${worker.taskQueue}`,
       args: [{}],
     });
-    const deadline = Date.now() + 30_000;
-    let progress: Progress | undefined;
-    while (!(progress?.stage === 'fetchData' && progress.bytesFetched > 0)) {
-      if (Date.now() > deadline) throw new Error(`the run never got into its download: ${JSON.stringify(progress)}`);
-      progress = await handle.query(progressQuery).catch(() => undefined);
-      await sleep(200);
-    }
+    await fetchingBytes(handle, 'the run got into its download');
 
     const signalledAt = Date.now();
     await worker.kill('SIGTERM');

@@ -10,7 +10,7 @@ import { offlineCsv } from '../support/expectedCsv';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
 import { readBytes } from '../support/generatedBody';
 import { scaledPayload } from '../support/registryPayload';
-import { activityAttempts, activityLastFailures, eventually } from '../support/runInspection';
+import { activityAttempts, activityLastFailures, eventually, runningActivity } from '../support/runInspection';
 import { startS3Proxy, type S3Proxy } from '../support/s3Proxy';
 import { createBucket, sharedMinio, sharedMinioS3Config, sharedTemporal } from '../support/services';
 import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
@@ -122,8 +122,8 @@ describe('behaviour 5: crash recovery', () => {
       handle,
       worker,
       async () => {
-        const progress = await handle.query(progressQuery);
-        return progress.stage === 'fetchData' && progress.bytesFetched > 0;
+        const running = await runningActivity(handle);
+        return running?.activity === 'fetchData' && (running.progress?.bytesFetched ?? 0) > 0;
       },
       'fetchData',
     );

@@ -4,13 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/domain/manifest';
 import type { ChargerEtlInput, RunReport } from '../../src/domain/runReport';
 import { openBlobStore } from '../../src/storage/openBlobStore';
-import { progressQuery } from '../../src/workflows/definitions';
 import { startEtlHarness, type EtlHarness } from '../support/etlHarness';
 import { offlineCsv } from '../support/expectedCsv';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
 import { readBytes, readText } from '../support/generatedBody';
 import { samplePayload, scaledPayload } from '../support/registryPayload';
-import { activityAttempts, eventually, failureOf, progressOf } from '../support/runInspection';
+import { activityAttempts, failureOf, fetchingBytes, progressOf } from '../support/runInspection';
 import { createBucket, sharedMinioS3Config } from '../support/services';
 
 /**
@@ -179,7 +178,7 @@ describe('behaviour 4: overlapping runs to one destination', () => {
     const target = destination();
     const older = await runOf('/full-slowly.json', target);
     // Let the older run get well into its slow download before the newer one starts.
-    await eventually(async () => (await older.query(progressQuery)).bytesFetched > 0, 'the older run is downloading');
+    await fetchingBytes(older, 'the older run is downloading');
     const newer = await runOf('/slightly-smaller.json', target);
     const newerReport = await newer.result();
     expect(newerReport.published).toBe(true);

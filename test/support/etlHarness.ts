@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../src/activities';
 import { loadConfig, type AppConfig } from '../../src/config';
 import type { ChargerEtlInput } from '../../src/domain/runReport';
 import { createEtlWorker } from '../../src/etlWorker';
@@ -25,7 +26,10 @@ export interface EtlHarness {
  * Its logs go to the test's captured logs (test/support/capturedLogs.ts).
  * Each harness has its own task queue so test files never take each other's work.
  */
-export async function startEtlHarness(env: Record<string, string> = {}): Promise<EtlHarness> {
+export async function startEtlHarness(
+  env: Record<string, string> = {},
+  options: { activityDeps?: (config: AppConfig) => ActivityDeps } = {},
+): Promise<EtlHarness> {
   const temporal = sharedTemporal();
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   // The S3 client reads its endpoint and credentials from the environment, as in production.
@@ -41,7 +45,7 @@ export async function startEtlHarness(env: Record<string, string> = {}): Promise
     ...env,
   });
   const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createEtlWorker({ config, connection: nativeConnection });
+  const worker = await createEtlWorker({ config, connection: nativeConnection, activityDeps: options.activityDeps?.(config) });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });

@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { pendingActivityFacts, type PendingActivityFacts } from '../../src/cli/runFacts';
 import type { Progress } from '../../src/domain/runReport';
 import { progressQuery } from '../../src/workflows/definitions';
 
@@ -34,6 +35,20 @@ export async function failureOf(handle: WorkflowHandle): Promise<RunFailure> {
 
 export function progressOf(handle: WorkflowHandle): Promise<Progress> {
   return handle.query(progressQuery);
+}
+
+/** The run's pending activity with its attempt, last failure and heartbeat counters, as `status` reads them. */
+export async function runningActivity(handle: WorkflowHandle): Promise<PendingActivityFacts | undefined> {
+  const description = await handle.describe();
+  return pendingActivityFacts(description, handle.client.options.loadedDataConverter.payloadConverter)[0];
+}
+
+/** Waits until the run's `activity` has heartbeat at least one byte fetched. */
+export function fetchingBytes(handle: WorkflowHandle, what = 'the run is downloading'): Promise<PendingActivityFacts> {
+  return eventually(async () => {
+    const running = await runningActivity(handle);
+    return running?.activity === 'fetchData' && (running.progress?.bytesFetched ?? 0) > 0 && running;
+  }, what);
 }
 
 async function historyEvents(client: Client, workflowId: string): Promise<HistoryEvent[]> {

@@ -3,6 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import { describe, expect, it } from 'vitest';
 import { formatRunStatus, formatTable, runFacts, runTableRow, withReport, type RunStatus } from '../../src/cli/runFacts';
 import type { RunReport } from '../../src/domain/runReport';
+import { progressLine } from '../../src/cli/runWorkflow';
 
 function execution(overrides: Partial<Omit<WorkflowExecutionInfo, 'raw'>> = {}): Omit<WorkflowExecutionInfo, 'raw'> {
   return {
@@ -69,9 +70,18 @@ describe('list and status output', () => {
   it('shows stage, counters, attempts and the last failure of a run being retried', () => {
     const status: RunStatus = {
       run: runFacts(execution({ status: { code: 1, name: 'RUNNING' }, closeTime: undefined, memo: { source: 'https://reg.test/ncr' } }), new Date('2025-01-31T06:02:03Z')),
-      progress: { stage: 'fetchData', bytesFetched: 3 * 1024 * 1024, devicesProcessed: 0, attempt: 3, fetchRounds: 1 },
+      progress: { stage: 'fetchData', fetchRounds: 1 },
       progressUnavailable: null,
-      pendingActivities: [{ activity: 'fetchData', state: 'SCHEDULED', attempt: 3, maximumAttempts: 10, lastFailure: 'registry returned 503' }],
+      pendingActivities: [
+        {
+          activity: 'fetchData',
+          state: 'STARTED',
+          attempt: 3,
+          maximumAttempts: 10,
+          lastFailure: 'registry returned 503',
+          progress: { bytesFetched: 3 * 1024 * 1024 },
+        },
+      ],
       failure: null,
       webUiUrl: 'http://ui/run',
     };
@@ -80,8 +90,8 @@ describe('list and status output', () => {
       '  status       RUNNING, started 2025-01-31T06:00:03.000Z, running for 2m',
       '  task queue   uk-chargers, started by schedule uk-chargers-daily',
       '  source       https://reg.test/ncr',
-      '  stage        fetchData · attempt 3 · fetched 3.0 MiB · devices 0',
-      '  activity     fetchData scheduled, attempt 3 of 10, last failure: registry returned 503',
+      '  stage        fetchData',
+      '  activity     fetchData started, attempt 3 of 10, fetched 3.0 MiB, last failure: registry returned 503',
       '  web ui       http://ui/run',
     ]);
   });
@@ -96,5 +106,28 @@ describe('list and status output', () => {
     });
     expect(failed).not.toContain('outcome');
     expect(failed).toContain('\n  failure      failed in transform [PayloadError]: not JSON');
+  });
+});
+
+describe("run's live progress line", () => {
+  const activity = { activity: 'transform', state: 'STARTED', attempt: 1, maximumAttempts: 5, lastFailure: null };
+
+  it('shows the stage and the counters the activity heartbeat', () => {
+    expect(progressLine({ ...activity, progress: { devicesProcessed: 1200 } })).toBe('stage transform · devices 1200');
+    expect(progressLine({ ...activity, progress: null })).toBe('stage transform');
+  });
+
+  it('shows the attempt and why the last one failed while a stage is being retried', () => {
+    const retrying = {
+      ...activity,
+      activity: 'checkStatus',
+      state: 'SCHEDULED',
+      attempt: 5,
+      lastFailure: 'registry at https://reg.test/ncr could not be reached (getaddrinfo ENOTFOUND reg.test)',
+      progress: null,
+    };
+    expect(progressLine(retrying)).toBe(
+      'stage checkStatus · attempt 5 · last failure: registry at https://reg.test/ncr could not be reached (getaddrinfo ENOTFOUND reg.test)',
+    );
   });
 });
