@@ -85,7 +85,7 @@ export function createUpload(deps: ActivityDeps) {
 
           step = 'publishing';
           context.heartbeat(step);
-          const outcome = await publishStable(store, manifest, historyCsvKey, {
+          const outcome = await publishStable(store, manifest, {
             force: input.force,
             maxDropFraction: deps.config.publishMaxDropFraction,
           });
