@@ -47,7 +47,8 @@ function isManifest(value: unknown): value is Manifest {
     manifest !== null &&
     typeof manifest.runId === 'string' &&
     typeof manifest.runStartedAt === 'string' &&
-    typeof manifest.csv?.sha256 === 'string' &&
+    typeof manifest.csv?.key === 'string' &&
+    typeof manifest.csv.sha256 === 'string' &&
     typeof manifest.csv.bytes === 'number' &&
     typeof manifest.stats?.devicesKept === 'number'
   );

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { BlobChangedError } from '../domain/errors';
+import { BlobChangedError, StorageError } from '../domain/errors';
 import { STABLE_CSV_KEY, STABLE_MANIFEST_KEY, type Manifest } from '../domain/manifest';
 import { decidePublish, type PublishDecision } from '../domain/publishDecision';
 import type { BlobStore, PutOptions } from '../storage/blobStore';
 import { readPublishedManifest } from './publishedManifest';
 
-/** Lost races in a row before giving up to the activity's retry (each loss means another run made progress). */
+/** Rounds of a step before giving up to the activity's retry (each extra round means another run made progress). */
 const MAX_ROUNDS = 5;
 
 export interface PublishOptions {
@@ -26,41 +26,45 @@ export type PublishOutcome =
 
 /**
  * Publishes this run's CSV at the stable key if the publish guard and the order of
- * runs allow it, such that an older run's CSV can never replace a newer one's, however
- * runs overlap. Two compare-and-swap steps:
+ * runs allow it, such that however runs overlap, once they have all finished the
+ * stable CSV is the one the stable manifest describes, and that manifest is the
+ * newest run's to claim it. Two steps:
  *
  * 1. Claim: replace the stable manifest with ours, conditional on the version the
  *    decision was made on. Losing means another run published meanwhile: read, decide again.
- * 2. Place the CSV: replace the stable CSV conditional on the version read *before*
- *    checking that the stable manifest still describes our bytes. A newer run claims the
- *    manifest before it writes its CSV, so after its claim our write either sees the
- *    claim and stops, or fails its condition because the newer CSV changed the key.
+ * 2. Settle: until the stable CSV is seen to hold the bytes the stable manifest
+ *    describes, copy the CSV that manifest names (ours, or a newer claimant's) over
+ *    it, conditional on the version read before the manifest, and look again.
  *
- * So the stable manifest runs ahead of the stable CSV for the moment between the two
+ * A write conditional on the CSV's version cannot tell a newer run's identical bytes
+ * from the ones it read (versions such as S3 ETags derive from the content), so an
+ * older run's write can still land after a newer run has settled: the older run's own
+ * look after its write finds the newer claim and puts the newer CSV back. Every write
+ * is followed by such a look by its writer (if the attempt dies first, by its retry,
+ * which settles whatever it decides but a refusal), so the last look sees the final state.
+ *
+ * The stable manifest runs ahead of the stable CSV for the moment between the two
  * steps. Each step is idempotent: an attempt that crashed in between is retried, finds
- * its own claim and places the CSV. The history copy `historyCsvKey` must already exist.
+ * its own claim and places the CSV. The history copy `ours.csv.key` must already exist.
  */
-export async function publishStable(
-  store: BlobStore,
-  ours: Manifest,
-  historyCsvKey: string,
-  options: PublishOptions,
-): Promise<PublishOutcome> {
+export async function publishStable(store: BlobStore, ours: Manifest, options: PublishOptions): Promise<PublishOutcome> {
   const decision = await claim(store, ours, options);
-  if (decision.action === 'refused' || decision.action === 'superseded') return decision;
+  if (decision.action === 'refused') return decision;
 
-  const placed = await placeCsv(store, ours, historyCsvKey);
-  if (placed.outcome === 'superseded') {
-    const newer = placed.publishedBy;
+  // Superseded runs settle too: an earlier attempt of this run may have written the CSV and died before its look.
+  const settled = await settleCsv(store);
+  if (decision.action === 'superseded') return decision;
+  if (settled.describedBy.csv.sha256 !== ours.csv.sha256) {
+    const newer = settled.describedBy;
     return {
       action: 'superseded',
-      reason: `run ${newer?.runId ?? '(unknown)'} (started ${newer?.runStartedAt ?? '?'}) claimed the stable key during this publish`,
+      reason: `run ${newer.runId} (started ${newer.runStartedAt}) claimed the stable key during this publish`,
     };
   }
   if (decision.action === 'unchanged') {
-    return placed.outcome === 'present'
-      ? decision
-      : { action: 'published', reason: 'the stable key did not hold the published CSV (an interrupted publish): restored it' };
+    return settled.wrote
+      ? { action: 'published', reason: 'the stable key did not hold the published CSV (an interrupted publish): restored it' }
+      : decision;
   }
   return { action: 'published', reason: decision.reason };
 }
@@ -90,26 +94,33 @@ async function claim(store: BlobStore, ours: Manifest, options: PublishOptions):
   }
 }
 
-type Placement = { outcome: 'written' | 'present' } | { outcome: 'superseded'; publishedBy?: Manifest };
-
-/** Step 2: makes the stable CSV hold our bytes while the stable manifest describes them. */
-async function placeCsv(store: BlobStore, ours: Manifest, historyCsvKey: string): Promise<Placement> {
+/**
+ * Step 2: makes the stable CSV hold the bytes the stable manifest describes, copying
+ * them from the history CSV the manifest names, and returns that manifest as last seen.
+ */
+async function settleCsv(store: BlobStore): Promise<{ describedBy: Manifest; wrote: boolean }> {
+  let wrote = false;
   for (let round = 1; ; round += 1) {
-    // Order matters: the CSV's version first, then the manifest (see publishStable).
+    // Order matters: the CSV's version first, then the manifest, so a write conditional on
+    // that version fails if a newer claimant's different CSV has landed since.
     const current = await store.head(STABLE_CSV_KEY);
     const { manifest } = await readPublishedManifest(store);
-    if (manifest?.csv.sha256 !== ours.csv.sha256) return { outcome: 'superseded', publishedBy: manifest };
-    if (current?.size === ours.csv.bytes && (await sha256Of(store, STABLE_CSV_KEY)) === ours.csv.sha256) {
-      return { outcome: 'present' };
+    if (manifest === undefined) {
+      const uri = store.uriFor(STABLE_MANIFEST_KEY);
+      throw new StorageError(`${uri} disappeared while placing the stable CSV`, true, { uri, operation: 'publish' });
     }
+    if (current?.size === manifest.csv.bytes && (await sha256Of(store, STABLE_CSV_KEY)) === manifest.csv.sha256) {
+      return { describedBy: manifest, wrote };
+    }
+    if (round === MAX_ROUNDS) throw new BlobChangedError(store.uriFor(STABLE_CSV_KEY), 'put');
     try {
-      await store.put(STABLE_CSV_KEY, await store.get(historyCsvKey), {
+      await store.put(STABLE_CSV_KEY, await store.get(manifest.csv.key), {
         contentType: 'text/csv; charset=utf-8',
         ...unlessChanged(current?.etag),
       });
-      return { outcome: 'written' };
+      wrote = true;
     } catch (error) {
-      if (!(error instanceof BlobChangedError) || round === MAX_ROUNDS) throw error;
+      if (!(error instanceof BlobChangedError)) throw error;
     }
   }
 }

@@ -79,7 +79,7 @@ export function createUpload(deps: ActivityDeps) {
         }
 
         report({ step: 'publishing' });
-        const outcome = await publishStable(store, manifest, historyCsvKey, {
+        const outcome = await publishStable(store, manifest, {
           force: input.force,
           maxDropFraction: deps.config.publishMaxDropFraction,
         });

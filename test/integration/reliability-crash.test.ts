@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/domain/manifest';
 import type { RunReport } from '../../src/domain/runReport';
 import type { BlobStore } from '../../src/storage/blobStore';
 import { openBlobStore } from '../../src/storage/openBlobStore';
@@ -8,7 +9,7 @@ import type { chargerEtl } from '../../src/workflows';
 import { CHARGER_ETL_WORKFLOW, progressQuery } from '../../src/workflows/definitions';
 import { offlineCsv } from '../support/expectedCsv';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
-import { readBytes } from '../support/generatedBody';
+import { readBytes, readText } from '../support/generatedBody';
 import { scaledPayload } from '../support/registryPayload';
 import { activityAttempts, activityLastFailures, eventually, runningActivity } from '../support/runInspection';
 import { startS3Proxy, type S3Proxy } from '../support/s3Proxy';
@@ -20,7 +21,8 @@ import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type Work
  * Temporal notices the missing heartbeats (30 s timeout) and retries the activity
  * on a new worker process, which finishes the same run. The download is paced by
  * the registry and the transform's read of the staged payload by an S3 proxy, so
- * each is still running when the worker dies.
+ * each is still running when the worker dies; the proxy also holds the upload's
+ * write of the stable CSV, so the worker dies between the two steps of publishing.
  */
 const PAYLOAD = scaledPayload(2_000);
 const BYTES_PER_SECOND = Math.ceil(PAYLOAD.length / 5);
@@ -163,5 +165,37 @@ describe('behaviour 5: crash recovery', () => {
     // …though it really was quiet for longer than the heartbeat timeout.
     expect(report.durationsMs.fetchDataMs).toBeGreaterThanOrEqual(QUIET_MS);
     expect(registry.requests.filter((request) => request.path === path).map((request) => request.method)).toEqual(['HEAD', 'GET']);
+  });
+
+  it('kill -9 of the worker between claiming the stable manifest and writing the stable CSV: a new worker writes it', async () => {
+    const worker = await startWorkerProcess({ env: workerEnv, taskQueue });
+    const stableCsvPath = `/${bucket}/crash-publish/charger_models_UK.csv`;
+    // The worker's first write of the stable CSV is held at the proxy and, once the worker is dead,
+    // dropped without reaching MinIO: the worker dies between the two steps of publishing.
+    let held = false;
+    let drop!: (reason: Error) => void;
+    const dropped = new Promise<void>((_resolve, reject) => (drop = reject));
+    proxy.beforeForward = ({ method, path }) => {
+      if (held || method !== 'PUT' || path !== stableCsvPath) return undefined;
+      held = true;
+      return dropped;
+    };
+    try {
+      const handle = await start('/ncr.json', 'crash-publish/');
+      await eventually(async () => held, 'the worker is writing the stable CSV');
+      const manifest = JSON.parse(await readText(await store('crash-publish/').get('manifest.json'))) as Manifest;
+      expect(manifest.runId).toBe((await handle.describe()).runId);
+      expect(await store('crash-publish/').head('charger_models_UK.csv')).toBeUndefined();
+
+      await worker.kill('SIGKILL');
+      drop(new Error('the worker was killed'));
+      const replacement = await startWorkerProcess({ env: workerEnv, taskQueue });
+      const report = await handle.result();
+      await replacement.kill('SIGTERM');
+      await expectFinishedLikeUndisturbed(handle, 'crash-publish/', report, 'upload');
+      expect(report.publishReason).toBe('claimed by an earlier attempt of this run');
+    } finally {
+      proxy.beforeForward = undefined;
+    }
   });
 });

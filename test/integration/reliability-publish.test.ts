@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPublishedManifest } from '../../src/activities/publishedManifest';
 import type { Manifest } from '../../src/domain/manifest';
 import type { ChargerEtlInput, RunReport } from '../../src/domain/runReport';
 import { openBlobStore } from '../../src/storage/openBlobStore';
@@ -9,7 +11,7 @@ import { offlineCsv } from '../support/expectedCsv';
 import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegistry';
 import { readBytes, readText } from '../support/generatedBody';
 import { samplePayload, scaledPayload } from '../support/registryPayload';
-import { activityAttempts, failureOf, fetchingBytes, progressOf } from '../support/runInspection';
+import { activityAttempts, eventually, failureOf, fetchingBytes, progressOf } from '../support/runInspection';
 import { createBucket, sharedMinioS3Config } from '../support/services';
 
 /**
@@ -76,6 +78,19 @@ async function writesOf(target: string, key: string): Promise<Buffer[]> {
     bodies.push(Buffer.from(await object.Body!.transformToByteArray()));
   }
   return bodies;
+}
+
+/** A gate a test opens once: `done` resolves on release(). */
+function released(): { done: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  return { done, release };
+}
+
+/** `body`, sent once every gate in `gates` is open. */
+async function* heldBody(body: Buffer, gates: Array<Promise<void>>): AsyncGenerator<Buffer> {
+  await Promise.all(gates);
+  yield body;
 }
 
 function sha256Of(bytes: Buffer): string {
@@ -192,17 +207,33 @@ describe('behaviour 4: overlapping runs to one destination', () => {
     expect(await versionsOf(target, 'charger_models_UK.csv')).toBe(1);
   });
 
-  it('runs racing to publish at the same time leave the newest run\'s dataset at the stable key', async () => {
+  it("runs racing to publish at the same time leave the newest run's dataset at the stable key; the oldest, finishing last, is superseded", async () => {
     const target = destination();
-    const payloads = [920, 940, 960, 980, 1_000].map((devices) => scaledPayload(devices));
+    // In start order; the newer the run, the smaller its payload, so newer runs tend to finish first.
+    const payloads = [1_000, 980, 960, 940, 920].map((devices) => scaledPayload(devices));
+    // Every body is held until all five runs are fetching, so they transform and publish side by
+    // side; the oldest run's is held further, until the newest run has claimed the stable key.
+    const allFetching = released();
+    const newestClaimed = released();
+    let fetching = 0;
     const paths = payloads.map((body, index) => {
       const path = `/race-${index}.json`;
-      registry.serve(path, { body });
+      registry.serveStream(path, () => {
+        fetching += 1;
+        if (fetching === payloads.length) allFetching.release();
+        return Readable.from(heldBody(body, index === 0 ? [allFetching.done, newestClaimed.done] : [allFetching.done]));
+      });
       return path;
     });
-    // Started one after another, so their start times are ordered; they then run side by side.
+    // Started one after another, so their start times are ordered.
     const handles = [];
     for (const path of paths) handles.push(await runOf(path, target));
+    const newestWorkflowId = handles.at(-1)!.workflowId;
+    await eventually(
+      async () => (await readPublishedManifest(openBlobStore(target))).manifest?.workflowId === newestWorkflowId,
+      'the newest run has claimed the stable key',
+    );
+    newestClaimed.release();
     const reports = await Promise.all(handles.map((handle) => handle.result()));
     const manifests = await Promise.all(
       reports.map(async (report) => JSON.parse(await readText(await openBlobStore(target).get(report.manifestUri.slice(target.length)))) as Manifest),
@@ -214,7 +245,10 @@ describe('behaviour 4: overlapping runs to one destination', () => {
 
     const newest = reports.at(-1)!;
     expect(newest.published).toBe(true);
-    for (const report of reports.slice(0, -1)) {
+    expect(reports[0]).toMatchObject({ published: false, unchanged: false });
+    expect(reports[0].publishReason).toMatch(new RegExp(`run ${newest.runId} started later .* and has already published`));
+    // The others raced the newest run: each published before it claimed, or was superseded.
+    for (const report of reports.slice(1, -1)) {
       if (!report.published) expect(report.publishReason).toMatch(/started later|claimed the stable key/);
     }
     const published = await stable(target);

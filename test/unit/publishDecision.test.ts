@@ -53,8 +53,14 @@ describe('decidePublish', () => {
   });
 
   it('force overrides the guard but not the ordering of runs', () => {
-    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, { ...options, force: true }).action).toBe(
-      'publish',
-    );
+    const forced = { ...options, force: true };
+    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, forced)).toEqual({
+      action: 'publish',
+      reason: 'forced',
+    });
+    expect(decidePublish(published(100, 'a', later), { csvSha256: 'b', devicesKept: 0, runStartedAt: '2026-11-20T00:00:00.000Z' }, forced)).toEqual({
+      action: 'superseded',
+      reason: `run run-1 started later (${later}) and has already published`,
+    });
   });
 });
