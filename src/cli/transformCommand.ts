@@ -8,6 +8,7 @@ import { UkChargersError } from '../domain/errors';
 import { createHttpSource } from '../source/httpSource';
 import type { BlobStore } from '../storage/blobStore';
 import { FileStore } from '../storage/fileStore';
+import { failStream } from '../streams';
 import { transformPayload } from '../transform/pipeline';
 import { CliError } from './cliError';
 
@@ -42,7 +43,7 @@ export function registerTransformCommand(program: Command): void {
           );
         }
       } catch (error) {
-        csv.destroy(error instanceof Error ? error : new Error(String(error)));
+        failStream(csv, error);
         await stored.catch(() => undefined);
         if (error instanceof UkChargersError) throw new CliError(`transform of ${options.input} failed: ${error.message}`);
         throw error;
