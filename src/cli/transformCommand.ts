@@ -39,7 +39,7 @@ export function registerTransformCommand(program: Command): void {
         } else {
           console.log(
             `${output}: ${stats.rows} rows from ${stats.devicesKept} of ${stats.devicesSeen} devices ` +
-              `(${stats.droppedNoModel} without model, ${stats.malformedRecords} malformed), sha256 ${csv.sha256()}`,
+              `(${stats.droppedNoModel} without model, ${stats.malformedRecords} malformed, ${stats.oversizedRecords} oversized), sha256 ${csv.sha256()}`,
           );
         }
       } catch (error) {
