@@ -50,6 +50,7 @@ export function createTransform(deps: ActivityDeps) {
           try {
             stats = await transformPayload(raw, csv, {
               onProgress: ({ devicesSeen }) => progress.update({ devicesProcessed: devicesSeen }),
+              maxGunzippedBytes: deps.config.sourceMaxBytes,
             });
           } catch (error) {
             // Fail the pending put too, so no partial CSV is left behind.
