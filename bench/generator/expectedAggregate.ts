@@ -41,7 +41,7 @@ export class ExpectedAggregate {
   }
 
   stats(): TransformStats {
-    return { ...this.tally, malformedRecords: 0, rows: this.counts.size };
+    return { ...this.tally, malformedRecords: 0, oversizedRecords: 0, rows: this.counts.size };
   }
 
   /** The whole expected CSV: rows sorted by their five fields in UTF-16 code unit order. */

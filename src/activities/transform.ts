@@ -1,7 +1,9 @@
 import { DigestStream } from '../domain/digest';
 import { PayloadError } from '../domain/errors';
+import { redactUrl } from '../domain/redact';
 import { CSV_FILE_NAME, stagingPrefix } from '../domain/manifest';
 import type { TransformStats } from '../domain/stats';
+import { failStream } from '../streams';
 import { transformPayload } from '../transform/pipeline';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
@@ -12,6 +14,8 @@ import { currentRun } from './runContext';
 export interface TransformInput {
   destination: string;
   rawKey: string;
+  /** The registry URL the payload came from, redacted; named when the payload is not a registry payload. */
+  sourceUrl?: string;
   /** Content-Type the registry declared, named when the payload turns out not to be a registry payload. */
   contentType?: string;
 }
@@ -41,17 +45,18 @@ export function createTransform(deps: ActivityDeps) {
         try {
           stats = await transformPayload(raw, csv, {
             onProgress: ({ devicesSeen }) => report({ devicesProcessed: devicesSeen }),
+            maxGunzippedBytes: deps.config.sourceMaxBytes,
           });
         } catch (error) {
           // Fail the pending put too, so no partial CSV is left behind.
-          csv.destroy(error instanceof Error ? error : new Error(String(error)));
+          failStream(csv, error);
           await stored.catch(() => undefined);
           if (error instanceof PayloadError) {
             // What the registry actually sent is what an operator needs to see.
             // Input URLs never carry credentials (the workflow refuses them), so only SOURCE_URL's need scrubbing.
             const snippet = await payloadSnippet(store, input.rawKey, deps.config.sourceUrl);
             throw new PayloadError(
-              `${error.message}; the registry sent Content-Type ${input.contentType ?? '(none)'}, starting: ${snippet}`,
+              `${error.message}; the registry at ${input.sourceUrl ?? redactUrl(deps.config.sourceUrl)} sent Content-Type ${input.contentType ?? '(none)'}, starting: ${snippet}`,
               error.details,
             );
           }

@@ -7,7 +7,7 @@ export function formatReport(report: RunReport, webUiUrl: string | undefined): s
   const lines = [
     `run ${report.workflowId} (${report.runId}): ${outcome} — ${report.publishReason}`,
     `  source       ${report.sourceUrl} (${formatBytes(report.rawBytes)})`,
-    `  devices      seen ${stats.devicesSeen}, kept ${stats.devicesKept}, dropped without model ${stats.droppedNoModel}, malformed ${stats.malformedRecords}`,
+    `  devices      seen ${stats.devicesSeen}, kept ${stats.devicesKept}, dropped without model ${stats.droppedNoModel}, malformed ${stats.malformedRecords}, oversized ${stats.oversizedRecords}`,
     `  postcodes    missing ${stats.postcodeMissing}, invalid ${stats.postcodeInvalid}, normalised ${stats.postcodeNormalized}; month missing ${stats.monthMissing}`,
     `  csv          ${stats.rows} rows, ${formatBytes(report.csv.bytes)}, sha256 ${report.csv.sha256}`,
     `  stable key   ${report.stableUri}`,

@@ -8,6 +8,7 @@ import { UkChargersError } from '../domain/errors';
 import { createHttpSource } from '../source/httpSource';
 import type { BlobStore } from '../storage/blobStore';
 import { FileStore } from '../storage/fileStore';
+import { failStream } from '../streams';
 import { transformPayload } from '../transform/pipeline';
 import { CliError } from './cliError';
 
@@ -38,11 +39,11 @@ export function registerTransformCommand(program: Command): void {
         } else {
           console.log(
             `${output}: ${stats.rows} rows from ${stats.devicesKept} of ${stats.devicesSeen} devices ` +
-              `(${stats.droppedNoModel} without model, ${stats.malformedRecords} malformed), sha256 ${csv.sha256()}`,
+              `(${stats.droppedNoModel} without model, ${stats.malformedRecords} malformed, ${stats.oversizedRecords} oversized), sha256 ${csv.sha256()}`,
           );
         }
       } catch (error) {
-        csv.destroy(error instanceof Error ? error : new Error(String(error)));
+        failStream(csv, error);
         await stored.catch(() => undefined);
         if (error instanceof UkChargersError) throw new CliError(`transform of ${options.input} failed: ${error.message}`);
         throw error;

@@ -6,6 +6,8 @@ export interface TransformStats {
   droppedNoModel: number;
   /** Array elements that are not objects (null, number, string, array, boolean). */
   malformedRecords: number;
+  /** Devices skipped because a field the transform reads holds a value longer than 64 KiB. */
+  oversizedRecords: number;
   /** Among kept devices: */
   postcodeMissing: number;
   postcodeInvalid: number;
@@ -21,6 +23,7 @@ export function emptyStats(): TransformStats {
     devicesKept: 0,
     droppedNoModel: 0,
     malformedRecords: 0,
+    oversizedRecords: 0,
     postcodeMissing: 0,
     postcodeInvalid: 0,
     postcodeNormalized: 0,

@@ -18,6 +18,12 @@ export interface DecodedBodyOptions {
 const SNIPPET_CHARS = 120;
 /** How much of a markup body we read, at most, to build the snippet. */
 const SNIPPET_READ_BYTES = 16 * 1024;
+/**
+ * How much leading whitespace we hold while looking for the first significant byte. A body
+ * of nothing but whitespace (a compression bomb, say) must not be gathered whole: past
+ * this, it is not markup, and the JSON scanner judges the rest.
+ */
+const SNIFF_READ_BYTES = 64 * 1024;
 const LESS_THAN = 0x3c;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
@@ -63,18 +69,20 @@ class DecodedReader {
     this.chunks = decoded[Symbol.asyncIterator]();
   }
 
-  /** Chunks up to and including the first significant byte; throws if the body is markup. */
+  /** Chunks up to and including the first significant byte (or SNIFF_READ_BYTES of whitespace); throws if the body is markup. */
   async readHead(): Promise<Buffer[]> {
     const head: Buffer[] = [];
     const sniffer = new FirstByteSniffer();
     let ended = false;
-    while (sniffer.firstByte === undefined) {
+    let headBytes = 0;
+    while (sniffer.firstByte === undefined && headBytes < SNIFF_READ_BYTES) {
       const chunk = await this.next();
       if (chunk === undefined) {
         ended = true;
         break;
       }
       head.push(chunk);
+      headBytes += chunk.length;
       sniffer.scan(chunk);
     }
     const mediaType = this.options.contentType?.split(';')[0]?.trim().toLowerCase();

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BlobChangedError, BlobNotFoundError, StorageError } from '../domain/errors';
+import { observeErrors } from '../streams';
 import { assertValidKey, type KeyKind } from './blobKey';
 import type { BlobInfo, BlobStore, PutOptions } from './blobStore';
 
@@ -55,6 +56,8 @@ export class FileStore implements BlobStore {
   }
 
   async put(key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<BlobInfo> {
+    // The body may fail while the temp file is being created: that error is put()'s to report.
+    if (body instanceof Readable) observeErrors(body);
     const target = this.pathFor(key, 'key', 'put');
     const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
     try {

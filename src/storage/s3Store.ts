@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { BlobChangedError, BlobNotFoundError, StorageError } from '../domain/errors';
+import { observeErrors } from '../streams';
 import { assertValidKey, type KeyKind } from './blobKey';
 import type { BlobInfo, BlobStore, PutOptions } from './blobStore';
 import { s3StorageError } from './s3Errors';
@@ -54,6 +55,8 @@ export class S3Store implements BlobStore {
   }
 
   async put(key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<BlobInfo> {
+    // The body may fail before the upload reads it: that error is put()'s to report.
+    if (body instanceof Readable) observeErrors(body);
     const objectKey = this.objectKey(key, 'key', 'put');
     const upload = new Upload({
       client: this.client,

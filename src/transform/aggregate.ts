@@ -1,5 +1,5 @@
 import { emptyStats, type TransformStats } from '../domain/stats';
-import { deviceText, monthUpdated, normalizePostcode } from './rules';
+import { deviceText, monthUpdated, normalizePostcode, OVERSIZED_VALUE } from './rules';
 
 /** One CSV data row: kept devices counted per distinct five fields. */
 export interface ChargerModelRow {
@@ -64,10 +64,20 @@ export class DeviceAggregator {
   private tree: RowTree = new Map();
   private stats: TransformStats = emptyStats();
 
-  /** Values as JSON.parse would give them (undefined when absent); see rules.ts. */
+  /** Values as JSON.parse would give them (undefined when absent), or OVERSIZED_VALUE; see rules.ts. */
   addDevice(manufacturerValue: unknown, locationTypeValue: unknown, modelValue: unknown, postcodeValue: unknown, dateUpdatedValue: unknown): void {
     const stats = this.stats;
     stats.devicesSeen++;
+    if (
+      manufacturerValue === OVERSIZED_VALUE ||
+      locationTypeValue === OVERSIZED_VALUE ||
+      modelValue === OVERSIZED_VALUE ||
+      postcodeValue === OVERSIZED_VALUE ||
+      dateUpdatedValue === OVERSIZED_VALUE
+    ) {
+      stats.oversizedRecords++;
+      return;
+    }
     const model = deviceText(modelValue);
     if (model === '') {
       stats.droppedNoModel++;

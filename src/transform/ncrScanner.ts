@@ -1,8 +1,12 @@
 import { PayloadError, TruncatedPayloadError } from '../domain/errors';
+import { isOversizedValue, MAX_FIELD_BYTES, OVERSIZED_VALUE } from './rules';
 
 /** Receives the devices of the top-level ChargeDevice array; DeviceAggregator implements it. */
 export interface DeviceSink {
-  /** Field values as JSON.parse would give them; undefined when absent, null for any non-string, non-number value. */
+  /**
+   * Field values as JSON.parse would give them; undefined when absent, null for any non-string,
+   * non-number value, OVERSIZED_VALUE for one longer than MAX_FIELD_BYTES (see rules.ts).
+   */
   addDevice(manufacturer: unknown, locationType: unknown, model: unknown, postcode: unknown, dateUpdated: unknown): void;
   /** An array element that is not an object. */
   addMalformed(): void;
@@ -19,6 +23,10 @@ export interface DeviceSink {
  *
  * Byte offsets in errors count bytes of the decoded (gunzipped) stream, including
  * any UTF-8 byte order mark.
+ *
+ * A value of a field that is read is captured only while it may still be at most
+ * MAX_FIELD_BYTES long; a longer one becomes OVERSIZED_VALUE and is skipped like any
+ * other value, so no single value can make memory grow with the payload either.
  *
  * Invalid UTF-8 needs no handling here: JSON.parse of Buffer.toString('utf8') sees
  * U+FFFD, which is valid inside strings and invalid outside them, exactly like the
@@ -133,6 +141,10 @@ function isSimpleEscape(c: number): boolean {
   );
 }
 
+function isStringState(state: State): boolean {
+  return state === State.String || state === State.StringEscape || state === State.StringUnicode;
+}
+
 function isObjectRole(role: Role): boolean {
   return role !== Role.Devices && role !== Role.OtherArray;
 }
@@ -175,6 +187,13 @@ const KNOWN_KEY_LENGTH = new Uint8Array(KEY_LENGTH_STRIDE * (Role.OtherArray + 1
 KNOWN_KEYS.forEach((known, role) => {
   for (const key of known.keys) KNOWN_KEY_LENGTH[role * KEY_LENGTH_STRIDE + key.bytes.length] = 1;
 });
+
+/**
+ * A captured string of more raw bytes than this decodes to more than MAX_FIELD_BYTES UTF-8
+ * bytes: no character is written with more than six bytes (\u0041), and none decodes to
+ * less than one. Shorter ones are decoded and measured.
+ */
+const MAX_CAPTURED_STRING_BYTES = 6 * MAX_FIELD_BYTES;
 
 /** A key longer than this (six bytes per character, as in \u0041) cannot be one of the known keys. */
 const MAX_KNOWN_KEY_BYTES = 6 * Math.max(...KNOWN_KEYS.flatMap((known) => known.keys.map((key) => key.text.length)));
@@ -233,6 +252,11 @@ function decodeString(buffer: Buffer, start: number, end: number, hasEscape: boo
   return hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
 }
 
+/** A captured device field: see DeviceSink.addDevice. */
+type FieldValue = string | number | null | undefined | typeof OVERSIZED_VALUE;
+/** DateUpdated and PostCode: a number counts as null. */
+type TextFieldValue = string | null | undefined | typeof OVERSIZED_VALUE;
+
 export class NcrScanner {
   private state = State.Value;
   /** Bytes consumed before the current chunk. */
@@ -262,11 +286,11 @@ export class NcrScanner {
   private scratchLength = 0;
 
   /** The current device's fields: undefined when absent, null when neither string nor number. */
-  private manufacturer: string | number | null | undefined;
-  private locationType: string | number | null | undefined;
-  private model: string | number | null | undefined;
-  private dateUpdated: string | null | undefined;
-  private postcode: string | null | undefined;
+  private manufacturer: FieldValue;
+  private locationType: FieldValue;
+  private model: FieldValue;
+  private dateUpdated: TextFieldValue;
+  private postcode: TextFieldValue;
 
   /** What the last top-level ChargeDevice value was ("an array" when usable); undefined when there was none. */
   private devicesKind: string | undefined;
@@ -444,12 +468,16 @@ export class NcrScanner {
     this.state = state;
     if (this.capturing) {
       const isKey = this.captureTarget === Target.None;
-      if (isKey && this.scratchLength + (n - this.captureStart) > MAX_KNOWN_KEY_BYTES) {
+      const length = this.scratchLength + (n - this.captureStart);
+      if (isKey && length > MAX_KNOWN_KEY_BYTES) {
         // Too long to be a known key: stop copying it and let it be skipped.
         this.capturing = false;
         this.stringRole = StringRole.SkippedKey;
         this.spilled = false;
         this.scratchLength = 0;
+      } else if (!isKey && length > (isStringState(state) ? MAX_CAPTURED_STRING_BYTES : MAX_FIELD_BYTES)) {
+        // Too long to hold: stop copying it, and let the rest of it be skipped.
+        this.abandonCapture(isStringState(state));
       } else {
         this.spill(chunk, this.captureStart, n);
       }
@@ -693,7 +721,17 @@ export class NcrScanner {
     }
   }
 
-  private assignField(target: Target, value: string | number | null): void {
+  /** The value being captured is too long: it counts as OVERSIZED_VALUE and the rest of it is skipped. */
+  private abandonCapture(inString: boolean): void {
+    this.capturing = false;
+    this.spilled = false;
+    this.scratchLength = 0;
+    // A number keeps its number states, which skip it once nothing is captured.
+    if (inString) this.stringRole = StringRole.SkippedValue;
+    this.assignField(this.captureTarget, OVERSIZED_VALUE);
+  }
+
+  private assignField(target: Target, value: string | number | null | typeof OVERSIZED_VALUE): void {
     switch (target) {
       case Target.Manufacturer:
         this.manufacturer = value;
@@ -705,10 +743,10 @@ export class NcrScanner {
         this.model = value;
         break;
       case Target.DateUpdated:
-        this.dateUpdated = typeof value === 'string' ? value : null;
+        this.dateUpdated = typeof value === 'string' || value === OVERSIZED_VALUE ? value : null;
         break;
       case Target.PostCode:
-        this.postcode = typeof value === 'string' ? value : null;
+        this.postcode = typeof value === 'string' || value === OVERSIZED_VALUE ? value : null;
         break;
     }
   }
@@ -765,6 +803,10 @@ export class NcrScanner {
 
   /** At the closing quote (index i) of a captured key or value: gives it its meaning. */
   private endCapturedString(chunk: Buffer, i: number): void {
+    if (this.stringRole === StringRole.CapturedValue && this.scratchLength + (i - this.captureStart) > MAX_CAPTURED_STRING_BYTES) {
+      this.abandonCapture(true);
+      return;
+    }
     this.capturing = false;
     let buffer = chunk;
     let start = this.captureStart;
@@ -777,13 +819,21 @@ export class NcrScanner {
       this.spilled = false;
       this.scratchLength = 0;
     }
-    if (this.stringRole === StringRole.CapturedKey) this.target = this.matchKey(buffer, start, end);
-    else this.assignField(this.captureTarget, decodeString(buffer, start, end, this.hasEscape));
+    if (this.stringRole === StringRole.CapturedKey) {
+      this.target = this.matchKey(buffer, start, end);
+    } else {
+      const value = decodeString(buffer, start, end, this.hasEscape);
+      this.assignField(this.captureTarget, isOversizedValue(value) ? OVERSIZED_VALUE : value);
+    }
   }
 
   /** At the byte after a number (index i, not consumed). */
   private endNumber(chunk: Buffer, i: number): State {
     if (!this.capturing) return State.AfterValue;
+    if (this.scratchLength + (i - this.captureStart) > MAX_FIELD_BYTES) {
+      this.abandonCapture(false);
+      return State.AfterValue;
+    }
     this.capturing = false;
     let buffer = chunk;
     let start = this.captureStart;

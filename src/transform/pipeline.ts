@@ -16,6 +16,12 @@ export interface TransformProgress {
 export interface TransformOptions {
   /** Called every PROGRESS_INTERVAL_BYTES of input; keep it cheap. */
   onProgress?: (progress: TransformProgress) => void;
+  /**
+   * A gzip payload that inflates to more bytes than this fails with PayloadError: a small
+   * staged file must not cost hours of scanning (a compression bomb). Plain payloads were
+   * already limited when they were fetched.
+   */
+  maxGunzippedBytes?: number;
 }
 
 /** Devices processed are reported every MiB read: a live count for `status` at a negligible cost. */
@@ -35,7 +41,7 @@ export async function transformPayload(input: Readable, output: Writable, option
   const aggregator = new DeviceAggregator();
   const scanner = new NcrScanner(aggregator);
   try {
-    await scanPayload(input, scanner, progressReporter(aggregator, options.onProgress));
+    await scanPayload(input, scanner, progressReporter(aggregator, options.onProgress), options.maxGunzippedBytes ?? Infinity);
     scanner.end();
   } catch (error) {
     input.destroy();
@@ -63,7 +69,7 @@ function progressReporter(aggregator: DeviceAggregator, onProgress: TransformOpt
 }
 
 /** Feeds the decoded payload bytes to the scanner, gunzipping when the input starts with the gzip magic bytes. */
-async function scanPayload(input: Readable, scanner: NcrScanner, observe: ChunkObserver): Promise<void> {
+async function scanPayload(input: Readable, scanner: NcrScanner, observe: ChunkObserver, maxGunzippedBytes: number): Promise<void> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let head: Buffer = Buffer.alloc(0);
   while (head.length < GZIP_MAGIC.length) {
@@ -94,10 +100,27 @@ async function scanPayload(input: Readable, scanner: NcrScanner, observe: ChunkO
     await scan(inputChunks());
     return;
   }
+  let gunzippedBytes = 0;
+  let overLimit: PayloadError | undefined;
+  async function* limited(gunzipped: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of gunzipped) {
+      gunzippedBytes += chunk.length;
+      if (gunzippedBytes > maxGunzippedBytes) {
+        overLimit = new PayloadError(`the gzip payload inflates past the limit of ${maxGunzippedBytes} bytes after ${bytesRead} compressed bytes`, {
+          byteOffset: bytesRead,
+        });
+        throw overLimit;
+      }
+      yield chunk;
+    }
+  }
   try {
-    await pipeline(Readable.from(inputChunks(), { objectMode: false }), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), scan);
+    await pipeline(Readable.from(inputChunks(), { objectMode: false }), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), (gunzipped) =>
+      scan(limited(gunzipped)),
+    );
   } catch (error) {
-    throw gzipPayloadError(error, bytesRead);
+    // Stopping the gunzip early makes pipeline report an abort rather than the reason.
+    throw overLimit ?? gzipPayloadError(error, bytesRead);
   }
 }
 

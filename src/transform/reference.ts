@@ -2,6 +2,7 @@ import { PayloadError } from '../domain/errors';
 import type { TransformStats } from '../domain/stats';
 import { DeviceAggregator } from './aggregate';
 import { formatCsv } from './csv';
+import { isOversizedValue, OVERSIZED_VALUE } from './rules';
 
 /**
  * The plain implementation of the transform: JSON.parse the whole document, then
@@ -34,11 +35,11 @@ export function referenceTransform(jsonText: string): { csv: string; stats: Tran
       continue;
     }
     aggregator.addDevice(
-      ownField(device, 'ChargeDeviceManufacturer'),
-      ownField(device, 'LocationType'),
-      ownField(device, 'ChargeDeviceModel'),
-      postcodeOf(device),
-      ownField(device, 'DateUpdated'),
+      bounded(ownField(device, 'ChargeDeviceManufacturer')),
+      bounded(ownField(device, 'LocationType')),
+      bounded(ownField(device, 'ChargeDeviceModel')),
+      bounded(postcodeOf(device)),
+      bounded(ownField(device, 'DateUpdated')),
     );
   }
   const { stats, rows } = aggregator.finish();
@@ -46,6 +47,15 @@ export function referenceTransform(jsonText: string): { csv: string; stats: Tran
 }
 
 type JsonObject = Record<string, unknown>;
+
+/**
+ * A read field's value, or OVERSIZED_VALUE when it is too long to be materialised (rules.ts).
+ * The scanner also treats a number written with more than MAX_FIELD_BYTES characters as
+ * oversized; JSON.parse does not show how a number was written, so this oracle cannot.
+ */
+function bounded(value: unknown): unknown {
+  return isOversizedValue(value) ? OVERSIZED_VALUE : value;
+}
 
 function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

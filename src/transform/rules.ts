@@ -4,6 +4,21 @@
  * and the reference implementation feed these same functions.
  */
 
+/**
+ * The longest value of a field the transform reads, in UTF-8 bytes of the decoded text:
+ * far beyond any real manufacturer, model or postcode, and small enough that holding
+ * one never matters. A device with a longer value is skipped as oversized.
+ */
+export const MAX_FIELD_BYTES = 64 * 1024;
+
+/** Stands in for a read field's value that is longer than MAX_FIELD_BYTES and was never materialised. */
+export const OVERSIZED_VALUE: unique symbol = Symbol('oversized field value');
+
+/** True for a value (as JSON.parse gives it) that the streaming scanner would report as OVERSIZED_VALUE. */
+export function isOversizedValue(value: unknown): boolean {
+  return typeof value === 'string' && value.length > MAX_FIELD_BYTES / 3 && Buffer.byteLength(value, 'utf8') > MAX_FIELD_BYTES;
+}
+
 /** Manufacturer, location type and model: trimmed strings, numbers as JavaScript prints them, anything else empty. */
 export function deviceText(value: unknown): string {
   if (typeof value === 'string') return value.trim();

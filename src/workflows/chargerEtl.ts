@@ -111,7 +111,12 @@ export async function chargerEtl(input: ChargerEtlInput = {}): Promise<RunReport
       }
       enter('transform');
       try {
-        transformed = await transform({ destination, rawKey: fetched.rawKey, contentType: fetched.contentType });
+        transformed = await transform({
+          destination,
+          rawKey: fetched.rawKey,
+          sourceUrl: status.source.url,
+          contentType: fetched.contentType,
+        });
         break;
       } catch (error) {
         if (!isTruncatedPayload(error) || progress.fetchRounds >= MAX_FETCH_ROUNDS) throw error;

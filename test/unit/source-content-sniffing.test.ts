@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpSource } from '../../src/source/httpSource';
@@ -17,6 +18,22 @@ beforeEach(async () => {
 afterEach(() => registry.close());
 
 describe('content sniffing', () => {
+  it('stops looking for the first significant byte after a bounded run of whitespace, rather than gathering it all', async () => {
+    // Endless whitespace: open() would never return if it looked for the first significant byte to the end.
+    function* spaces(): Generator<Buffer> {
+      for (;;) yield Buffer.alloc(64 * 1024, ' ');
+    }
+    registry.serveStream('/spaces.json', () => Readable.from(spaces(), { objectMode: false }));
+
+    const response = await source.open(registry.url('/spaces.json'));
+
+    expect(response.notModified).toBe(false);
+    const body = (response as { body: Readable }).body;
+    const first = (await body[Symbol.asyncIterator]().next()).value as Buffer;
+    expect(first.toString('latin1').trim()).toBe('');
+    body.destroy();
+  });
+
   it('rejects a 200 text/html page from open(), not retryable, with a short printable snippet', async () => {
     registry.failNext('/ncr.json', [{ status: 200, contentType: 'text/html; charset=utf-8', body: MAINTENANCE_PAGE }]);
 

@@ -123,6 +123,18 @@ describe('transformPayload', () => {
     expect((error as Error).message).toBe(`the gzip payload ends early after ${gzipped.length - 10} compressed bytes`);
   });
 
+  it('rejects a gzip payload that inflates past maxGunzippedBytes, without inflating it all', async () => {
+    // 64 MiB of whitespace after an open document: about 64 KiB of gzip.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"ChargeDevice":['), Buffer.alloc(64 * 1024 * 1024, ' ')]));
+    const output = new CollectingWritable();
+    const error = await rejectionOf(transformPayload(Readable.from([bomb]), output, { maxGunzippedBytes: 1_000_000 }));
+    expect(error).toBeInstanceOf(PayloadError);
+    expect((error as Error).message).toMatch(/^the gzip payload inflates past the limit of 1000000 bytes after \d+ compressed bytes$/);
+    expect(output.bytes.length).toBe(0);
+    // Within the limit the same payload is only truncated.
+    expect(await rejectionOf(runPipeline([bomb], { maxGunzippedBytes: 65 * 1024 * 1024 }))).toBeInstanceOf(TruncatedPayloadError);
+  });
+
   it('rejects corrupt gzip data with PayloadError', async () => {
     const gzipped = Buffer.from(gzipSync(SAMPLE_BYTES));
     gzipped[gzipped.length - 6] ^= 0xff; // the CRC-32 in the trailer

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PayloadError, TruncatedPayloadError } from '../../src/domain/errors';
 import { DeviceAggregator, type ChargerModelRow } from '../../src/transform/aggregate';
 import { referenceTransform } from '../../src/transform/reference';
-import { deviceText, monthUpdated, normalizePostcode } from '../../src/transform/rules';
+import { deviceText, MAX_FIELD_BYTES, monthUpdated, normalizePostcode } from '../../src/transform/rules';
 import { runPipeline, scanBytes, splitBytes, type TransformOutput } from './transform-helpers';
 
 /*
@@ -59,6 +59,13 @@ const text = fc.oneof(
   { weight: 2, arbitrary: dateLike },
 );
 
+/** Values just under, at and just over MAX_FIELD_BYTES of UTF-8, in characters of one to four bytes (a lone surrogate counts three). */
+const longText = fc
+  .constantFrom<[string, number]>(['A', 1], ['é', 2], ['😀', 4], ['\ud800', 3])
+  .chain(([unit, bytes]) => fc.constantFrom(-1, 0, 1).map((delta) => unit.repeat(Math.floor(MAX_FIELD_BYTES / bytes) + delta)));
+/** What the transform reads: now and then a value around the length at which a device is skipped as oversized. */
+const fieldText = fc.oneof({ weight: 16, arbitrary: text }, { weight: 1, arbitrary: longText });
+
 const stringNode = (value: fc.Arbitrary<string>): fc.Arbitrary<JsonNode & { kind: 'string' }> =>
   fc.record({ kind: fc.constant('string' as const), value, escapeAll: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, fc.constant(true)) });
 
@@ -91,7 +98,7 @@ const entry = (key: fc.Arbitrary<string>, value: fc.Arbitrary<JsonNode>) => fc.t
 const object = (entries: fc.Arbitrary<[JsonNode & { kind: 'string' }, JsonNode]>, maxLength: number): fc.Arbitrary<JsonNode> =>
   fc.array(entries, { maxLength }).map((items): JsonNode => ({ kind: 'object', entries: items }));
 
-const textValue = fc.oneof({ weight: 6, arbitrary: stringNode(text) }, numberNode, literalNode, junk);
+const textValue = fc.oneof({ weight: 6, arbitrary: stringNode(fieldText) }, numberNode, literalNode, junk);
 const postcodeValue = fc.oneof({ weight: 3, arbitrary: stringNode(postcodeLike) }, textValue);
 const address = fc.oneof({ weight: 5, arbitrary: object(fc.oneof({ weight: 3, arbitrary: entry(fc.constant('PostCode'), postcodeValue) }, entry(fc.string({ maxLength: 4 }), junk)), 3) }, junk);
 const location = fc.oneof({ weight: 5, arbitrary: object(fc.oneof({ weight: 3, arbitrary: entry(fc.constant('Address'), address) }, entry(fc.string({ maxLength: 4 }), junk)), 3) }, junk);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PayloadError, TruncatedPayloadError } from '../../src/domain/errors';
 import { emptyStats } from '../../src/domain/stats';
 import { referenceTransform } from '../../src/transform/reference';
+import { MAX_FIELD_BYTES } from '../../src/transform/rules';
 import {
   CSV_HEADER,
   SAMPLE_BYTES,
@@ -301,5 +302,47 @@ describe('NcrScanner errors', () => {
     expect((thrownBy(() => scanBytes(Buffer.from('{"ChargeDevice":[1'))) as Error).message).toBe(
       'the payload ends early at byte 18: inside a number',
     );
+  });
+});
+
+describe('NcrScanner oversized values', () => {
+  const atLimit = 'M'.repeat(MAX_FIELD_BYTES);
+  const overLimit = 'M'.repeat(MAX_FIELD_BYTES + 1);
+  const kept = device({ model: 'Kept', postcode: 'TW6 2RQ' });
+
+  it('skips and counts a device whose read field is longer than MAX_FIELD_BYTES, in each field the transform reads', () => {
+    for (const field of ['model', 'manufacturer', 'locationType', 'postcode', 'dateUpdated'] as const) {
+      const json = registryJson([device({ model: 'M1', [field]: overLimit }), kept]);
+      const result = scanEverySplit(json);
+      expect(result.csv, field).toBe(csvOf(',,Kept,TW6 2RQ,,1'));
+      expect(result.stats, field).toMatchObject({ devicesSeen: 2, devicesKept: 1, oversizedRecords: 1, droppedNoModel: 0 });
+    }
+  });
+
+  it('keeps a value of exactly MAX_FIELD_BYTES, counting UTF-8 bytes of the decoded text', () => {
+    expect(scanEverySplit(registryJson([device({ model: atLimit })])).stats).toMatchObject({ devicesKept: 1, oversizedRecords: 0 });
+    // 2-byte characters: half as many fit.
+    const twoByte = registryJson([device({ model: 'é'.repeat(MAX_FIELD_BYTES / 2) }), device({ model: 'é'.repeat(MAX_FIELD_BYTES / 2 + 1) })]);
+    expect(scanEverySplit(twoByte).stats).toMatchObject({ devicesKept: 1, oversizedRecords: 1 });
+    // Written with escapes the text is six times longer than it decodes to: the decoded length counts.
+    const escaped = `{"ChargeDevice":[{"ChargeDeviceModel":"${'\\u0041'.repeat(MAX_FIELD_BYTES)}"},{"ChargeDeviceModel":"${'\\u0041'.repeat(MAX_FIELD_BYTES + 1)}"}]}`;
+    expect(scanEverySplit(escaped).stats).toMatchObject({ devicesKept: 1, oversizedRecords: 1 });
+  });
+
+  it('counts a number written with more than MAX_FIELD_BYTES characters as oversized', () => {
+    const json = `{"ChargeDevice":[{"ChargeDeviceModel":1${'0'.repeat(MAX_FIELD_BYTES)}},{"ChargeDeviceModel":0.${'5'.repeat(100)}}]}`;
+    for (const sizes of [json.length, 1, 4096]) {
+      expect(scanBytes(Buffer.from(json), sizes)).toEqual({ csv: csvOf(',,0.5555555555555556,,,1'), stats: expect.objectContaining({ devicesKept: 1, oversizedRecords: 1 }) });
+    }
+  });
+
+  it('lets a later duplicate key replace an oversized value, as JSON.parse does', () => {
+    const json = `{"ChargeDevice":[{"ChargeDeviceModel":"${overLimit}","ChargeDeviceModel":"Short"}]}`;
+    expect(scanEverySplit(json)).toMatchObject({ csv: csvOf(',,Short,,,1'), stats: { oversizedRecords: 0 } });
+  });
+
+  it('keeps a device whose long value is in a field the transform does not read', () => {
+    const json = registryJson([{ ...kept, ChargeDeviceName: 'N'.repeat(4 * MAX_FIELD_BYTES), Connector: [{ Note: overLimit }] }]);
+    expect(scanEverySplit(json)).toMatchObject({ csv: csvOf(',,Kept,TW6 2RQ,,1'), stats: { devicesKept: 1, oversizedRecords: 0 } });
   });
 });
