@@ -147,7 +147,7 @@ describe('strict JSON, UTF-8', () => {
     const error = failure(() => scan(body));
     expect(error).toBeInstanceOf(PayloadError);
     expect(error.message).toMatch(/^invalid JSON at byte \d+: expected /);
-    expect(() => JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : body)).toThrow();
+    expect(() => JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : body) as unknown).toThrow();
   });
 
   it.each([[''], ['   '], ['{"data": ['], ['["A", "B'], ['[1'], ['{"data": [], "x": tru']])(
