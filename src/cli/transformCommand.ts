@@ -1,54 +1,122 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
-import type { Command } from 'commander';
+import type { Readable, Writable } from 'node:stream';
+import { Option, type Command } from 'commander';
 import { DigestStream } from '../domain/digest';
 import { UkChargersError } from '../domain/errors';
 import { createHttpSource } from '../source/httpSource';
 import type { BlobStore } from '../storage/blobStore';
 import { FileStore } from '../storage/fileStore';
 import { failStream } from '../streams';
+import { transformOpenData, type OpenDataPage } from '../transform/ocpi/pipeline';
 import { transformPayload } from '../transform/pipeline';
 import { CliError } from './cliError';
 
 interface TransformOptions {
-  input: string;
+  input: string[];
   output: string;
   json?: boolean;
+  format: 'ncr' | 'ocpi';
+  operator?: string;
 }
 
 export function registerTransformCommand(program: Command): void {
   program
     .command('transform')
-    .description('apply the transform rules to a registry payload locally, without Temporal')
-    .requiredOption('--input <path|url>', 'registry JSON file (optionally gzip-compressed) or http(s) URL')
-    .requiredOption('--output <path>', 'where to write charger_models_UK.csv (replaced atomically)')
+    .description('apply the transform rules to a registry payload or open-data feed pages locally, without Temporal')
+    .requiredOption(
+      '--input <path|url>',
+      'JSON file or http(s) URL: the registry payload (optionally gzip-compressed), or with --format ocpi one response body, repeated for each page in page order',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .requiredOption('--output <path>', 'where to write the CSV (replaced atomically)')
     .option('--json', 'print the stats as one JSON line on stdout')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'ncr: a registry payload to charger_models_UK.csv; ocpi: open-data feed pages to charge_points_UK.csv',
+      )
+        .choices(['ncr', 'ocpi'])
+        .default('ncr'),
+    )
+    .option('--operator <name>', "with --format ocpi: the feed's name, the Operator of Locations that name none")
     .action(async (options: TransformOptions) => {
-      const input = await openInput(options.input);
-      const output = resolve(options.output);
-      const store: BlobStore = new FileStore(dirname(output));
-      const csv = new DigestStream();
-      const stored = store.put(basename(output), csv, { contentType: 'text/csv' });
-      try {
-        const stats = await transformPayload(input, csv);
-        await stored;
-        if (options.json) {
-          console.log(JSON.stringify(stats));
-        } else {
-          console.log(
-            `${output}: ${stats.rows} rows from ${stats.devicesKept} of ${stats.devicesSeen} devices ` +
-              `(${stats.droppedNoModel} without model, ${stats.malformedRecords} malformed, ${stats.oversizedRecords} oversized), sha256 ${csv.sha256()}`,
-          );
-        }
-      } catch (error) {
-        failStream(csv, error);
-        await stored.catch(() => undefined);
-        if (error instanceof UkChargersError) throw new CliError(`transform of ${options.input} failed: ${error.message}`);
-        throw error;
+      if (options.format === 'ocpi') {
+        await transformOpenDataInputs(options);
+        return;
+      }
+      if (options.input.length > 1)
+        throw new CliError('--input is given more than once: only --format ocpi reads several pages');
+      if (options.operator !== undefined) throw new CliError('--operator applies to --format ocpi only');
+      const [input] = options.input;
+      const { stats, path, sha256 } = await writeCsv(
+        options.output,
+        () => input,
+        async (csv) => transformPayload(await openInput(input), csv),
+      );
+      if (options.json) {
+        console.log(JSON.stringify(stats));
+      } else {
+        console.log(
+          `${path}: ${stats.rows} rows from ${stats.devicesKept} of ${stats.devicesSeen} devices ` +
+            `(${stats.droppedNoModel} without model, ${stats.malformedRecords} malformed, ${stats.oversizedRecords} oversized), sha256 ${sha256}`,
+        );
       }
     });
+}
+
+/** The open-data transform of the pages of one feed, read one after another. */
+async function transformOpenDataInputs(options: TransformOptions): Promise<void> {
+  const feedName = options.operator;
+  if (feedName === undefined)
+    throw new CliError('--format ocpi needs --operator <name>, the Operator of Locations that name none');
+  let current = options.input[0];
+  async function* pages(name: string): AsyncGenerator<OpenDataPage> {
+    for (const input of options.input) {
+      current = input;
+      yield { feedName: name, body: await openInput(input) };
+    }
+  }
+  const { stats, path, sha256 } = await writeCsv(
+    options.output,
+    () => current,
+    (csv) => transformOpenData(pages(feedName), csv),
+  );
+  if (options.json) {
+    console.log(JSON.stringify(stats));
+  } else {
+    console.log(
+      `${path}: ${stats.rows} rows from ${stats.evsesKept} of ${stats.evsesSeen} EVSEs in ${stats.locationsSeen} Locations ` +
+        `(${stats.evsesRemoved} removed, ${stats.duplicatesDropped} duplicates, ${stats.malformedRecords} malformed), sha256 ${sha256}`,
+    );
+  }
+}
+
+/**
+ * Writes what `produce` writes to the output file, atomically: a failed transform
+ * leaves no file. Transform errors become one-line CLI errors naming `input()`,
+ * the input being read when it failed.
+ */
+async function writeCsv<Stats>(
+  output: string,
+  input: () => string,
+  produce: (csv: Writable) => Promise<Stats>,
+): Promise<{ stats: Stats; path: string; sha256: string }> {
+  const path = resolve(output);
+  const store: BlobStore = new FileStore(dirname(path));
+  const csv = new DigestStream();
+  const stored = store.put(basename(path), csv, { contentType: 'text/csv' });
+  try {
+    const stats = await produce(csv);
+    await stored;
+    return { stats, path, sha256: csv.sha256() };
+  } catch (error) {
+    failStream(csv, error);
+    await stored.catch(() => undefined);
+    if (error instanceof UkChargersError) throw new CliError(`transform of ${input()} failed: ${error.message}`);
+    throw error;
+  }
 }
 
 async function openInput(input: string): Promise<Readable> {

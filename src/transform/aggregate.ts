@@ -1,5 +1,5 @@
 import { emptyStats, type TransformStats } from '../domain/stats';
-import { deviceText, monthUpdated, normalizePostcode, OVERSIZED_VALUE } from './rules';
+import { countPostcode, deviceText, monthUpdated, normalizePostcode, OVERSIZED_VALUE } from './rules';
 
 /** One CSV data row: kept devices counted per distinct five fields. */
 export interface ChargerModelRow {
@@ -85,11 +85,7 @@ export class DeviceAggregator {
     }
     stats.devicesKept++;
     const postcode = normalizePostcode(postcodeValue);
-    if (postcode.status === 'missing') stats.postcodeMissing++;
-    else {
-      if (postcode.status === 'invalid') stats.postcodeInvalid++;
-      if (postcode.text !== postcodeValue) stats.postcodeNormalized++;
-    }
+    countPostcode(stats, postcodeValue, postcode);
     const month = monthUpdated(dateUpdatedValue);
     if (month === '') stats.monthMissing++;
 

@@ -15,7 +15,6 @@ export const CSV_COLUMNS = [
  * fields quoted only when they contain a comma, a double quote, CR or LF.
  */
 const CSV_OPTIONS: Options = {
-  columns: [...CSV_COLUMNS],
   bom: false,
   record_delimiter: '\n',
   // Setting record_delimiter switches csv-stringify's CR/LF quoting off unless asked for.
@@ -29,22 +28,36 @@ const CSV_OPTIONS: Options = {
  */
 const ROWS_PER_CHUNK = 256;
 
+/** A CSV record: the fields in column order. */
+export type CsvRecord = (string | number)[];
+
 /**
- * The CSV text in chunks; the first chunk carries the header, and with no rows it
- * is the header alone. Concatenated, the chunks are the whole file.
+ * CSV text under the contract's rules, in chunks, for any columns; the first chunk
+ * carries the header, and with no records it is the header alone. Concatenated,
+ * the chunks are the whole file.
  */
-export function* csvChunks(rows: Iterable<ChargerModelRow>): Generator<string> {
+export function* contractCsvChunks(columns: readonly string[], records: Iterable<CsvRecord>): Generator<string> {
+  const options: Options = { ...CSV_OPTIONS, columns: [...columns] };
   let header = true;
-  let records: (string | number)[][] = [];
-  for (const row of rows) {
-    records.push([row.manufacturer, row.locationType, row.model, row.postcode, row.month, row.count]);
-    if (records.length === ROWS_PER_CHUNK) {
-      yield stringify(records, { ...CSV_OPTIONS, header });
+  let batch: CsvRecord[] = [];
+  for (const record of records) {
+    batch.push(record);
+    if (batch.length === ROWS_PER_CHUNK) {
+      yield stringify(batch, { ...options, header });
       header = false;
-      records = [];
+      batch = [];
     }
   }
-  if (records.length > 0 || header) yield stringify(records, { ...CSV_OPTIONS, header });
+  if (batch.length > 0 || header) yield stringify(batch, { ...options, header });
+}
+
+/** charger_models_UK.csv in chunks (see contractCsvChunks). */
+export function csvChunks(rows: Iterable<ChargerModelRow>): Generator<string> {
+  return contractCsvChunks(CSV_COLUMNS, chargerModelRecords(rows));
+}
+
+function* chargerModelRecords(rows: Iterable<ChargerModelRow>): Generator<CsvRecord> {
+  for (const row of rows) yield [row.manufacturer, row.locationType, row.model, row.postcode, row.month, row.count];
 }
 
 /** The whole CSV as one string (small outputs and tests). */

@@ -57,6 +57,22 @@ export function normalizePostcode(raw: unknown): NormalizedPostcode {
   return { text: upper.trim().replace(ALL_WHITESPACE, ' '), status: 'invalid' };
 }
 
+/** The postcode counters of both datasets' stats, counted per kept record. */
+export interface PostcodeCounts {
+  postcodeMissing: number;
+  postcodeInvalid: number;
+  postcodeNormalized: number;
+}
+
+/** Counts one kept record's postcode: `raw` is the source value, `postcode` what normalizePostcode made of it. */
+export function countPostcode(counts: PostcodeCounts, raw: unknown, postcode: NormalizedPostcode): void {
+  if (postcode.status === 'missing') counts.postcodeMissing++;
+  else {
+    if (postcode.status === 'invalid') counts.postcodeInvalid++;
+    if (postcode.text !== raw) counts.postcodeNormalized++;
+  }
+}
+
 const MONTH_PREFIX = /^\d{4}-\d{2}/;
 
 /** "YYYY-MM" from a DateUpdated such as "2020-02-18 07:09:30"; "" when it does not start that way. */

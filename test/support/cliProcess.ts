@@ -18,6 +18,24 @@ export interface CliResult {
  */
 export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
   const { address, namespace } = sharedTemporal();
+  return runOfflineCli(
+    args,
+    {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+      TEMPORAL_UI_URL: 'http://ui.test',
+      ...env,
+    },
+    timeoutMs,
+  );
+}
+
+/** Runs the CLI from source as a child process without a Temporal server (commands such as `transform`). */
+export function runOfflineCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(
       TSX,
@@ -27,11 +45,8 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
         timeout: timeoutMs,
         env: {
           ...process.env,
-          TEMPORAL_ADDRESS: address,
-          TEMPORAL_NAMESPACE: namespace,
           // The developer's own Temporal profile must not leak in.
           TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-          TEMPORAL_UI_URL: 'http://ui.test',
           ...env,
         },
       },
@@ -49,6 +64,7 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
 /** Runs the CLI and parses its stdout as JSON; fails with the CLI's own output when it exits non-zero. */
 export async function runCliJson<T>(args: string[], env: Record<string, string> = {}): Promise<T> {
   const result = await runCli(args, env);
-  if (result.code !== 0) throw new Error(`uk-chargers ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`uk-chargers ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`);
   return JSON.parse(result.stdout) as T;
 }

@@ -48,10 +48,10 @@ describe('the CLI surface', () => {
     for (const argument of command.registeredArguments) expect(argument.description.length, argument.name()).toBeGreaterThan(5);
   });
 
-  it('keeps run, transform and demo flags as they were, with --no-wait added to run', () => {
+  it('keeps run, transform and demo flags as they were, with --no-wait added to run and --format, --operator to transform', () => {
     const flags = (name: string): string[] => leaves.find((leaf) => leaf.name === name)!.command.options.map((option) => option.long!);
     expect(flags('run')).toEqual(['--source-url', '--destination', '--force', '--workflow-id', '--json', '--no-wait']);
-    expect(flags('transform')).toEqual(['--input', '--output', '--json']);
+    expect(flags('transform')).toEqual(['--input', '--output', '--json', '--format', '--operator']);
     expect(flags('demo')).toEqual(['--destination', '--keep-running', '--no-keep-running', '--json']);
   });
 });
