@@ -36,7 +36,10 @@ const log = (line: string): void => {
 async function main(payload: string, expectedSha256: string, runs: number): Promise<void> {
   installJsonLogging('warn');
   const [temporalCli, minioPath] = await Promise.all([findOrBuildTemporalCli(log), findOrBuildMinio(log)]);
-  const temporal = await startTemporalDevServer({ executable: temporalCli, searchAttributes: runSearchAttributeDeclarations() });
+  const temporal = await startTemporalDevServer({
+    executable: temporalCli,
+    searchAttributes: runSearchAttributeDeclarations(),
+  });
   const minio = await startMinioServer({ executable: minioPath });
   const files = await serveFiles({ '/registry.json': payload, '/sample.json': SAMPLE });
   try {
@@ -74,8 +77,12 @@ async function main(payload: string, expectedSha256: string, runs: number): Prom
         // Alternate which goes first, so neither always runs on a warmer MinIO.
         const order = round % 2 === 0 ? (['workflow', 'direct'] as const) : (['direct', 'workflow'] as const);
         for (const arm of order) {
-          const run = arm === 'workflow' ? await viaWorkflow(config.sourceUrl, `workflow-${round}`) : await viaDirectCalls(config.sourceUrl, `direct-${round}`);
-          if (run.csvSha256 !== expectedSha256) throw new Error(`${arm} run ${round} published CSV sha256 ${run.csvSha256}, expected ${expectedSha256}`);
+          const run =
+            arm === 'workflow'
+              ? await viaWorkflow(config.sourceUrl, `workflow-${round}`)
+              : await viaDirectCalls(config.sourceUrl, `direct-${round}`);
+          if (run.csvSha256 !== expectedSha256)
+            throw new Error(`${arm} run ${round} published CSV sha256 ${run.csvSha256}, expected ${expectedSha256}`);
           log(`round ${round + 1}/${runs} ${arm}: ${run.seconds.toFixed(2)} s`);
           result[arm].push(run);
         }
@@ -94,7 +101,11 @@ async function main(payload: string, expectedSha256: string, runs: number): Prom
 }
 
 /** chargerEtl as an operator runs it: started through the client, executed by the real worker. */
-async function runWorkflow(client: Client, config: AppConfig, input: { sourceUrl: string; destination: string }): Promise<EndToEndRun> {
+async function runWorkflow(
+  client: Client,
+  config: AppConfig,
+  input: { sourceUrl: string; destination: string },
+): Promise<EndToEndRun> {
   const started = performance.now();
   const report: RunReport = await client.workflow.execute<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, {
     taskQueue: config.temporal.taskQueue,
@@ -106,16 +117,27 @@ async function runWorkflow(client: Client, config: AppConfig, input: { sourceUrl
   return {
     seconds,
     csvSha256: report.csv.sha256,
-    stagesMs: { checkStatus: durations.checkStatusMs, fetchData: durations.fetchDataMs, transform: durations.transformMs, upload: durations.uploadMs },
+    stagesMs: {
+      checkStatus: durations.checkStatusMs,
+      fetchData: durations.fetchDataMs,
+      transform: durations.transformMs,
+      upload: durations.uploadMs,
+    },
   };
 }
 
 /** The four activities in sequence, as chargerEtl calls them, inside a mock activity context of one run. */
-async function runDirect(activities: ReturnType<typeof createActivities>, input: { sourceUrl: string; destination: string }): Promise<EndToEndRun> {
+async function runDirect(
+  activities: ReturnType<typeof createActivities>,
+  input: { sourceUrl: string; destination: string },
+): Promise<EndToEndRun> {
   const started = performance.now();
   const runStartedAt = new Date().toISOString();
   const environment = new MockActivityEnvironment({
-    workflowExecution: { workflowId: `bench-direct-${randomBytes(6).toString('hex')}`, runId: randomBytes(16).toString('hex') },
+    workflowExecution: {
+      workflowId: `bench-direct-${randomBytes(6).toString('hex')}`,
+      runId: randomBytes(16).toString('hex'),
+    },
   });
   // MockActivityEnvironment.run does not infer the result type; this restores it.
   const run = <A extends unknown[], R>(activity: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
@@ -124,7 +146,11 @@ async function runDirect(activities: ReturnType<typeof createActivities>, input:
   const destination = status.destination;
   const fetched = await run(activities.fetchData, { sourceUrl: input.sourceUrl, destination, force: true });
   if (fetched.notModified) throw new Error('the bench source sends no validators, so it cannot answer 304');
-  const transformed = await run(activities.transform, { destination, rawKey: fetched.rawKey, contentType: fetched.contentType });
+  const transformed = await run(activities.transform, {
+    destination,
+    rawKey: fetched.rawKey,
+    contentType: fetched.contentType,
+  });
   const uploaded = await run(activities.upload, {
     destination,
     csvKey: transformed.csvKey,
@@ -132,7 +158,13 @@ async function runDirect(activities: ReturnType<typeof createActivities>, input:
     csvBytes: transformed.bytes,
     stats: transformed.stats,
     sourceUrl: status.source.url,
-    raw: { bytes: fetched.bytes, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt, etag: fetched.etag, lastModified: fetched.lastModified },
+    raw: {
+      bytes: fetched.bytes,
+      sha256: fetched.sha256,
+      fetchedAt: fetched.fetchedAt,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+    },
     runStartedAt,
     force: true,
   });
@@ -141,7 +173,12 @@ async function runDirect(activities: ReturnType<typeof createActivities>, input:
   return {
     seconds,
     csvSha256: transformed.sha256,
-    stagesMs: { checkStatus: status.durationMs, fetchData: fetched.durationMs, transform: transformed.durationMs, upload: uploaded.durationMs },
+    stagesMs: {
+      checkStatus: status.durationMs,
+      fetchData: fetched.durationMs,
+      transform: transformed.durationMs,
+      upload: uploaded.durationMs,
+    },
   };
 }
 

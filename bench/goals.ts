@@ -14,7 +14,8 @@ const MAX_ORCHESTRATION_RATIO = 1.3;
 const SCALING_TOLERANCE = 0.2;
 
 export const best = (runs: readonly TimedRun[]): TimedRun => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-export const bestTransformSeconds = (runs: readonly InProcessRun[]): number => Math.min(...runs.map((run) => run.transformSeconds));
+export const bestTransformSeconds = (runs: readonly InProcessRun[]): number =>
+  Math.min(...runs.map((run) => run.transformSeconds));
 export const peakRss = (runs: readonly TimedRun[]): number => Math.max(...runs.map((run) => run.peakRssMb));
 
 /** The issue's four goals, judged on what was measured (best of the runs; peak RSS is the worst run's). */
@@ -29,21 +30,34 @@ export function evaluateGoals(sizes: readonly SizeResult[], endToEnd: EndToEndRe
   for (const [what, runsOf] of speedups) {
     const goal = `${what} ≥ ${MIN_SPEEDUP}× faster than read + JSON.parse at ${SPEEDUP_DEVICES} devices, whole process`;
     if (reference === undefined || !('runs' in reference.baseline)) {
-      goals.push({ goal, met: false, detail: `not measured: needs the ${SPEEDUP_DEVICES}-device size, loadable by JSON.parse` });
+      goals.push({
+        goal,
+        met: false,
+        detail: `not measured: needs the ${SPEEDUP_DEVICES}-device size, loadable by JSON.parse`,
+      });
       continue;
     }
     const [transform, baseline] = [best(runsOf(reference)).seconds, best(reference.baseline.runs).seconds];
-    goals.push({ goal, met: baseline / transform >= MIN_SPEEDUP, detail: `${(baseline / transform).toFixed(2)}× (${transform.toFixed(2)} s vs ${baseline.toFixed(2)} s)` });
+    goals.push({
+      goal,
+      met: baseline / transform >= MIN_SPEEDUP,
+      detail: `${(baseline / transform).toFixed(2)}× (${transform.toFixed(2)} s vs ${baseline.toFixed(2)} s)`,
+    });
   }
 
   goals.push({
     goal: `transform peak RSS < ${MAX_PEAK_RSS_MB} MB at every size, output identical to the spec`,
     met: sizes.length > 0 && sizes.every((size) => peakRss(size.cli) < MAX_PEAK_RSS_MB),
-    detail: sizes.map((size) => `${size.devices}: ${peakRss(size.cli).toFixed(0)} MB`).join(', ') + '; every output verified',
+    detail:
+      sizes.map((size) => `${size.devices}: ${peakRss(size.cli).toFixed(0)} MB`).join(', ') + '; every output verified',
   });
 
   if (endToEnd === undefined) {
-    goals.push({ goal: `chargerEtl ≤ ${MAX_ORCHESTRATION_RATIO}× the activities called directly`, met: false, detail: 'not measured (--no-e2e)' });
+    goals.push({
+      goal: `chargerEtl ≤ ${MAX_ORCHESTRATION_RATIO}× the activities called directly`,
+      met: false,
+      detail: 'not measured (--no-e2e)',
+    });
   } else {
     const workflow = Math.min(...endToEnd.workflow.map((run) => run.seconds));
     const direct = Math.min(...endToEnd.direct.map((run) => run.seconds));
@@ -62,7 +76,10 @@ export function evaluateGoals(sizes: readonly SizeResult[], endToEnd: EndToEndRe
       marginal.length === 0
         ? 'not measured: needs two sizes or more'
         : marginal
-            .map((step) => `${step.fromDevices}→${step.toDevices}: ${(step.secondsPerDevice * 1e6).toFixed(1)} µs (${step.deviation >= 0 ? '+' : ''}${(step.deviation * 100).toFixed(0)}%)`)
+            .map(
+              (step) =>
+                `${step.fromDevices}→${step.toDevices}: ${(step.secondsPerDevice * 1e6).toFixed(1)} µs (${step.deviation >= 0 ? '+' : ''}${(step.deviation * 100).toFixed(0)}%)`,
+            )
             .join(', ') + ' against their median',
   });
   return goals;
@@ -83,7 +100,9 @@ export function marginalCosts(sizes: readonly SizeResult[]): MarginalCost[] {
   const steps = sorted.slice(1).map((size, k) => ({
     fromDevices: sorted[k].devices,
     toDevices: size.devices,
-    secondsPerDevice: (bestTransformSeconds(size.inProcess) - bestTransformSeconds(sorted[k].inProcess)) / (size.devices - sorted[k].devices),
+    secondsPerDevice:
+      (bestTransformSeconds(size.inProcess) - bestTransformSeconds(sorted[k].inProcess)) /
+      (size.devices - sorted[k].devices),
   }));
   const costs = steps.map((step) => step.secondsPerDevice).sort((a, b) => a - b);
   const median = costs[Math.floor(costs.length / 2)];

@@ -41,7 +41,11 @@ export async function checkGnuTime(): Promise<void> {
 }
 
 /** Runs `command args` under GNU time, timing it from the outside. Output is kept (keep it small). */
-export async function measureProcess(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessMeasurement> {
+export async function measureProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessMeasurement> {
   const directory = await mkdtemp(join(tmpdir(), 'uk-chargers-bench-'));
   const report = join(directory, 'time.txt');
   try {

@@ -50,7 +50,21 @@ export function formatReport(results: BenchResults): string {
     `transform (\`node dist/client.js transform\`) against read + JSON.parse, whole process, best of ${results.options.runs}:`,
     '',
     markdownTable(
-      ['devices', 'MB', 'transform s', 'CPU s', 'MB/s', 'devices/s', 'peak RSS MB', 'JSON.parse s', 'CPU s', 'peak RSS MB', 'speed-up', 'rows', 'output verified against'],
+      [
+        'devices',
+        'MB',
+        'transform s',
+        'CPU s',
+        'MB/s',
+        'devices/s',
+        'peak RSS MB',
+        'JSON.parse s',
+        'CPU s',
+        'peak RSS MB',
+        'speed-up',
+        'rows',
+        'output verified against',
+      ],
       comparison,
     ),
     '',
@@ -58,7 +72,17 @@ export function formatReport(results: BenchResults): string {
     'after the first 8 MiB (V8 warmed up), and marginal (the added time over the added devices since the previous size):',
     '',
     markdownTable(
-      ['devices', 'transform s', 'process s', 'peak RSS MB', 'MB/s', 'µs/device', 'after 8 MiB', 'marginal µs/device', 'vs median'],
+      [
+        'devices',
+        'transform s',
+        'process s',
+        'peak RSS MB',
+        'MB/s',
+        'µs/device',
+        'after 8 MiB',
+        'marginal µs/device',
+        'vs median',
+      ],
       scaling,
     ),
   ];
@@ -67,7 +91,15 @@ export function formatReport(results: BenchResults): string {
     const arm = (name: string, runs: EndToEndResult['workflow']): string[] => {
       const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
       const stages = fastest.stagesMs;
-      return [name, fixed(fastest.seconds, 2), runs.map((run) => run.seconds.toFixed(2)).join(', '), String(stages.checkStatus), String(stages.fetchData), String(stages.transform), String(stages.upload)];
+      return [
+        name,
+        fixed(fastest.seconds, 2),
+        runs.map((run) => run.seconds.toFixed(2)).join(', '),
+        String(stages.checkStatus),
+        String(stages.fetchData),
+        String(stages.transform),
+        String(stages.upload),
+      ];
     };
     lines.push(
       '',
@@ -79,6 +111,10 @@ export function formatReport(results: BenchResults): string {
       ),
     );
   }
-  lines.push('', 'goals:', ...results.goals.map((goal) => `  ${goal.met ? 'MET    ' : 'NOT MET'} ${goal.goal}: ${goal.detail}`));
+  lines.push(
+    '',
+    'goals:',
+    ...results.goals.map((goal) => `  ${goal.met ? 'MET    ' : 'NOT MET'} ${goal.goal}: ${goal.detail}`),
+  );
   return lines.join('\n');
 }

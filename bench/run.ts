@@ -24,7 +24,8 @@ const log = (line: string): void => {
 
 function positiveInteger(value: string): number {
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  if (!Number.isSafeInteger(number) || number < 1)
+    throw new InvalidArgumentError('expected a whole number of at least 1');
   return number;
 }
 
@@ -46,15 +47,32 @@ async function main(options: BenchOptions): Promise<void> {
   const started = loadavg();
   const outputDir = join(options.dataDir, 'out');
   await mkdir(outputDir, { recursive: true });
-  const payloadOptions = (devices: number): PayloadOptions => ({ devices, seed: options.seed, edgeRate: options.edgeRate, schemePosition: 'before' });
+  const payloadOptions = (devices: number): PayloadOptions => ({
+    devices,
+    seed: options.seed,
+    edgeRate: options.edgeRate,
+    schemePosition: 'before',
+  });
 
   log('start-up cost: transform of an empty registry');
   const empty = await ensurePayload(options.dataDir, payloadOptions(0));
   const startupRuns = [];
   const runnerRuns = [];
   for (let round = 0; round < options.runs; round++) {
-    startupRuns.push(await measureProcess('node', ['dist/client.js', 'transform', '--input', empty.path, '--output', join(outputDir, 'empty.csv'), '--json']));
-    runnerRuns.push(await measureProcess('node', ['bench/transformRunner.cjs', empty.path, join(outputDir, 'empty.csv')]));
+    startupRuns.push(
+      await measureProcess('node', [
+        'dist/client.js',
+        'transform',
+        '--input',
+        empty.path,
+        '--output',
+        join(outputDir, 'empty.csv'),
+        '--json',
+      ]),
+    );
+    runnerRuns.push(
+      await measureProcess('node', ['bench/transformRunner.cjs', empty.path, join(outputDir, 'empty.csv')]),
+    );
   }
   const startup = {
     cliSeconds: Math.min(...startupRuns.map((run) => run.seconds)),
@@ -77,13 +95,22 @@ async function main(options: BenchOptions): Promise<void> {
   if (options.e2e) {
     const payload = await ensurePayload(options.dataDir, payloadOptions(options.e2eDevices));
     log(`end to end at ${options.e2eDevices} devices: starting Temporal, MinIO, a worker and the registry stand-in`);
-    endToEnd = { devices: options.e2eDevices, ...(await runEndToEnd(payload.path, payload.summary.expected.csvSha256, options.runs)) };
+    endToEnd = {
+      devices: options.e2eDevices,
+      ...(await runEndToEnd(payload.path, payload.summary.expected.csvSha256, options.runs)),
+    };
   }
   await rm(outputDir, { recursive: true, force: true });
 
   const results: BenchResults = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 1e9), node: process.version, platform: process.platform },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 1e9),
+      node: process.version,
+      platform: process.platform,
+    },
     options,
     startup,
     sizes,
@@ -98,9 +125,13 @@ async function main(options: BenchOptions): Promise<void> {
 
 /** bench/endToEnd.ts in its own process, so its services and worker share nothing with this one. */
 async function runEndToEnd(payload: string, expectedSha256: string, runs: number): Promise<EndToEndResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/endToEnd.ts', payload, expectedSha256, String(runs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/endToEnd.ts', payload, expectedSha256, String(runs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const exitCode = await new Promise<number | null>((resolve, reject) => {

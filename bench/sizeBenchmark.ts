@@ -57,7 +57,12 @@ type Arm = 'cli' | 'inProcess' | 'baseline';
  * and once against referenceTransform where it can load the payload; throws on any
  * difference, since timings of a wrong answer mean nothing.
  */
-export async function benchmarkSize(payload: BenchPayload, runs: number, outputDir: string, log: (line: string) => void): Promise<SizeResult> {
+export async function benchmarkSize(
+  payload: BenchPayload,
+  runs: number,
+  outputDir: string,
+  log: (line: string) => void,
+): Promise<SizeResult> {
   const { devices } = payload.summary.options;
   const expectedCsv = await readFile(payload.expectedCsvPath);
   const expectedStats = payload.summary.expected.stats;
@@ -77,10 +82,14 @@ export async function benchmarkSize(payload: BenchPayload, runs: number, outputD
   };
   const verify = async (what: string, stats: TransformStats): Promise<void> => {
     if (!isDeepStrictEqual(stats, expectedStats)) {
-      throw new Error(`${what} at ${devices} devices reported ${JSON.stringify(stats)}, expected ${JSON.stringify(expectedStats)}`);
+      throw new Error(
+        `${what} at ${devices} devices reported ${JSON.stringify(stats)}, expected ${JSON.stringify(expectedStats)}`,
+      );
     }
     if (!(await readFile(output)).equals(expectedCsv)) {
-      throw new Error(`${what} at ${devices} devices wrote ${output}, which differs from the expected ${payload.expectedCsvPath}`);
+      throw new Error(
+        `${what} at ${devices} devices wrote ${output}, which differs from the expected ${payload.expectedCsvPath}`,
+      );
     }
   };
 
@@ -89,17 +98,36 @@ export async function benchmarkSize(payload: BenchPayload, runs: number, outputD
     const order = [...arms.slice(round % arms.length), ...arms.slice(0, round % arms.length)];
     for (const arm of order) {
       if (arm === 'cli') {
-        const run = await succeed('transform (CLI)', measureProcess('node', ['dist/client.js', 'transform', '--input', payload.path, '--output', output, '--json']));
+        const run = await succeed(
+          'transform (CLI)',
+          measureProcess('node', [
+            'dist/client.js',
+            'transform',
+            '--input',
+            payload.path,
+            '--output',
+            output,
+            '--json',
+          ]),
+        );
         await verify('the CLI transform', JSON.parse(run.stdout) as TransformStats);
         result.cli.push(timed(run));
         log(`  ${devices} devices, round ${round + 1}: transform (CLI) ${describe(run)}`);
       } else if (arm === 'inProcess') {
-        const run = await succeed('transform (in-process)', measureProcess('node', ['bench/transformRunner.cjs', payload.path, output]));
+        const run = await succeed(
+          'transform (in-process)',
+          measureProcess('node', ['bench/transformRunner.cjs', payload.path, output]),
+        );
         const reported = JSON.parse(run.stdout) as RunnerReport;
         await verify('the in-process transform', reported.stats);
-        const steady = reported.steady && reported.steady.devices > 0 ? reported.steady.seconds / reported.steady.devices : undefined;
+        const steady =
+          reported.steady && reported.steady.devices > 0
+            ? reported.steady.seconds / reported.steady.devices
+            : undefined;
         result.inProcess.push({ ...timed(run), transformSeconds: reported.seconds, steadySecondsPerDevice: steady });
-        log(`  ${devices} devices, round ${round + 1}: transform (in-process) ${reported.seconds.toFixed(2)} s inside; process ${describe(run)}`);
+        log(
+          `  ${devices} devices, round ${round + 1}: transform (in-process) ${reported.seconds.toFixed(2)} s inside; process ${describe(run)}`,
+        );
       } else if ('runs' in result.baseline) {
         const run = await measureProcess('node', ['bench/jsonParseBaseline.cjs', payload.path]);
         if (!run.ok || run.stdout.trim() !== String(devices)) {
@@ -120,14 +148,27 @@ export async function benchmarkSize(payload: BenchPayload, runs: number, outputD
 }
 
 /** referenceTransform's CSV, from a process with a large heap, byte for byte against the transform's `output`. */
-async function compareWithReference(payloadPath: string, output: string, expectedStats: TransformStats): Promise<true | { cannotLoad: string }> {
+async function compareWithReference(
+  payloadPath: string,
+  output: string,
+  expectedStats: TransformStats,
+): Promise<true | { cannotLoad: string }> {
   const referenceOutput = `${output}.reference`;
   try {
-    const run = await measureProcess('node', [`--max-old-space-size=${REFERENCE_HEAP_MB}`, '--import', 'tsx', 'bench/referenceCsv.ts', payloadPath, referenceOutput]);
+    const run = await measureProcess('node', [
+      `--max-old-space-size=${REFERENCE_HEAP_MB}`,
+      '--import',
+      'tsx',
+      'bench/referenceCsv.ts',
+      payloadPath,
+      referenceOutput,
+    ]);
     if (!run.ok) return { cannotLoad: failureReason(run) };
     const stats = JSON.parse(run.stdout) as TransformStats;
-    if (!isDeepStrictEqual(stats, expectedStats)) throw new Error(`referenceTransform reported ${run.stdout.trim()}, expected ${JSON.stringify(expectedStats)}`);
-    if (!(await readFile(referenceOutput)).equals(await readFile(output))) throw new Error(`referenceTransform's CSV differs from the transform's for ${payloadPath}`);
+    if (!isDeepStrictEqual(stats, expectedStats))
+      throw new Error(`referenceTransform reported ${run.stdout.trim()}, expected ${JSON.stringify(expectedStats)}`);
+    if (!(await readFile(referenceOutput)).equals(await readFile(output)))
+      throw new Error(`referenceTransform's CSV differs from the transform's for ${payloadPath}`);
     return true;
   } finally {
     await rm(referenceOutput, { force: true });
@@ -150,7 +191,11 @@ async function succeed(what: string, measurement: Promise<ProcessMeasurement>): 
 
 /** The line of a failed process's output that says why (Node prints the error after the stack). */
 function failureReason(run: ProcessMeasurement): string {
-  const lines = run.stderr.split('\n').map((line) => line.trim()).filter(Boolean);
-  const reason = lines.find((line) => /^(\w*Error\b|FATAL ERROR)/.test(line)) ?? lines.at(-1) ?? `exit code ${run.exitCode}`;
+  const lines = run.stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const reason =
+    lines.find((line) => /^(\w*Error\b|FATAL ERROR)/.test(line)) ?? lines.at(-1) ?? `exit code ${run.exitCode}`;
   return reason.slice(0, 200);
 }

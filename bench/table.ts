@@ -1,7 +1,8 @@
 /** A Markdown table with right-aligned columns, readable as plain text too. */
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell, column) => cell.padStart(widths[column])).join(' | ')} |`;
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((cell, column) => cell.padStart(widths[column])).join(' | ')} |`;
   const rule = `|${widths.map((width) => `${'-'.repeat(width + 1)}:`).join('|')}|`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }

@@ -16,10 +16,14 @@ async function main(): Promise<void> {
   });
   const target = join(dist, 'workflow-bundle.js');
   await writeFile(target, code);
-  process.stderr.write(`wrote ${relative(process.cwd(), target)} (${(Buffer.byteLength(code) / 1024 ** 2).toFixed(1)} MiB)\n`);
+  process.stderr.write(
+    `wrote ${relative(process.cwd(), target)} (${(Buffer.byteLength(code) / 1024 ** 2).toFixed(1)} MiB)\n`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bundling the workflow code failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `bundling the workflow code failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -10,7 +10,8 @@ import { writePayload } from '../bench/generator/writePayload';
 
 function count(value: string): number {
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError('expected a whole number of at least 0');
+  if (!Number.isSafeInteger(number) || number < 0)
+    throw new InvalidArgumentError('expected a whole number of at least 0');
   return number;
 }
 
@@ -34,8 +35,17 @@ const program = new Command('gen')
   .requiredOption('--devices <n>', 'number of charge devices', count)
   .requiredOption('--out <file>', 'where to write the JSON payload')
   .option('--seed <n>', 'random seed: the same seed and options give the same bytes', count, DEFAULT_SEED)
-  .option('--edge-rate <r>', 'share of devices with one irregular field (postcodes, nulls, numbers, missing model or date)', fraction, DEFAULT_EDGE_RATE)
-  .addOption(new Option('--scheme <position>', 'Scheme object before or after the ChargeDevice array').choices(['before', 'after']).default('before'))
+  .option(
+    '--edge-rate <r>',
+    'share of devices with one irregular field (postcodes, nulls, numbers, missing model or date)',
+    fraction,
+    DEFAULT_EDGE_RATE,
+  )
+  .addOption(
+    new Option('--scheme <position>', 'Scheme object before or after the ChargeDevice array')
+      .choices(['before', 'after'])
+      .default('before'),
+  )
   .option('--expected-csv <file>', 'also write the CSV the transform must produce')
   .action(async (options: GenerateOptions) => {
     const summary = await writePayload(

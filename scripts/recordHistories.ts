@@ -57,7 +57,10 @@ interface Recording {
 const SCENARIOS: Record<RecordedRun, (recording: Recording, workflowId: string) => Promise<WorkflowHandle>> = {
   async 'published-to-s3'({ registry, start }, workflowId) {
     registry.serve('/published.json', { body: PAYLOAD });
-    const handle = await start({ sourceUrl: registry.url('/published.json'), destination: `s3://${BUCKET}/published/` }, workflowId);
+    const handle = await start(
+      { sourceUrl: registry.url('/published.json'), destination: `s3://${BUCKET}/published/` },
+      workflowId,
+    );
     expectReport(await handle.result(), (report) => report.published, 'published');
     return handle;
   },
@@ -67,7 +70,11 @@ const SCENARIOS: Record<RecordedRun, (recording: Recording, workflowId: string) 
     const input = { sourceUrl: registry.url('/unchanged.json'), destination: `s3://${BUCKET}/unchanged/` };
     expectReport(await (await start(input)).result(), (report) => report.published, 'published (the run before)');
     const handle = await start(input, workflowId);
-    expectReport(await handle.result(), (report) => report.publishReason.includes('304 Not Modified'), 'unchanged on a 304');
+    expectReport(
+      await handle.result(),
+      (report) => report.publishReason.includes('304 Not Modified'),
+      'unchanged on a 304',
+    );
     return handle;
   },
 
@@ -75,7 +82,10 @@ const SCENARIOS: Record<RecordedRun, (recording: Recording, workflowId: string) 
     // The probe is answered normally, the first download with complete headers but incomplete JSON.
     registry.serve('/truncated.json', { body: PAYLOAD });
     registry.failNext('/truncated.json', [{}, { body: PAYLOAD.subarray(0, 6_000), contentType: 'application/json' }]);
-    const handle = await start({ sourceUrl: registry.url('/truncated.json'), destination: `s3://${BUCKET}/truncated/` }, workflowId);
+    const handle = await start(
+      { sourceUrl: registry.url('/truncated.json'), destination: `s3://${BUCKET}/truncated/` },
+      workflowId,
+    );
     expectReport(await handle.result(), (report) => report.published, 'published');
     const { fetchRounds } = await handle.query(progressQuery);
     if (fetchRounds !== 2) throw new Error(`expected 2 fetch rounds, the run made ${fetchRounds}`);
@@ -86,7 +96,11 @@ const SCENARIOS: Record<RecordedRun, (recording: Recording, workflowId: string) 
     registry.serve('/full.json', { body: scaledPayload(1_000) });
     registry.serve('/shrunk.json', { body: scaledPayload(600) });
     const destination = `s3://${BUCKET}/refused/`;
-    expectReport(await (await start({ sourceUrl: registry.url('/full.json'), destination })).result(), (report) => report.published, 'published (the run before)');
+    expectReport(
+      await (await start({ sourceUrl: registry.url('/full.json'), destination })).result(),
+      (report) => report.published,
+      'published (the run before)',
+    );
     const handle = await start({ sourceUrl: registry.url('/shrunk.json'), destination }, workflowId);
     expectFailure(await failureOf(handle), 'upload', 'PublishRefused');
     return handle;
@@ -94,7 +108,10 @@ const SCENARIOS: Record<RecordedRun, (recording: Recording, workflowId: string) 
 
   async 'source-404'({ registry, start }, workflowId) {
     // Nothing is served at this path: the registry answers 404.
-    const handle = await start({ sourceUrl: registry.url('/missing.json'), destination: `s3://${BUCKET}/missing/` }, workflowId);
+    const handle = await start(
+      { sourceUrl: registry.url('/missing.json'), destination: `s3://${BUCKET}/missing/` },
+      workflowId,
+    );
     expectFailure(await failureOf(handle), 'checkStatus', 'SourceError');
     return handle;
   },
@@ -106,7 +123,9 @@ function expectReport(report: RunReport, holds: (report: RunReport) => boolean, 
 
 function expectFailure(failure: { activityType?: string; type?: string }, activityType: string, type: string): void {
   if (failure.activityType !== activityType || failure.type !== type) {
-    throw new Error(`expected ${type} in ${activityType}, the run failed with ${failure.type} in ${failure.activityType}`);
+    throw new Error(
+      `expected ${type} in ${activityType}, the run failed with ${failure.type} in ${failure.activityType}`,
+    );
   }
 }
 
@@ -124,18 +143,27 @@ function checkNoSecrets(run: RecordedRun, file: string, secrets: string[]): void
   // Payloads are base64 in the file: search them decoded, as the replayer reads them.
   const text = `${file}\n${eventsText(historyFromJson(JSON.parse(file)).events ?? [])}`;
   const leaked = secrets.filter((secret) => text.includes(secret)).length;
-  if (leaked > 0) throw new Error(`the history of ${run} holds ${leaked} of the credentials the worker had: not written`);
-  if (/\b(AKIA|ASIA)[0-9A-Z]{16}\b/.test(text)) throw new Error(`the history of ${run} holds an AWS access key ID: not written`);
+  if (leaked > 0)
+    throw new Error(`the history of ${run} holds ${leaked} of the credentials the worker had: not written`);
+  if (/\b(AKIA|ASIA)[0-9A-Z]{16}\b/.test(text))
+    throw new Error(`the history of ${run} holds an AWS access key ID: not written`);
 }
 
 async function main(): Promise<void> {
   // Errors only: the scenarios fail activities on purpose, and the script checks each outcome itself.
   installJsonLogging('error');
-  const ambientSecrets = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TEMPORAL_API_KEY'].flatMap(
-    (name) => process.env[name] || [],
-  );
+  const ambientSecrets = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'TEMPORAL_API_KEY',
+  ].flatMap((name) => process.env[name] || []);
   const [temporalCli, minioPath] = await Promise.all([findOrBuildTemporalCli(log), findOrBuildMinio(log)]);
-  const temporal = await startTemporalDevServer({ executable: temporalCli, searchAttributes: runSearchAttributeDeclarations(), log });
+  const temporal = await startTemporalDevServer({
+    executable: temporalCli,
+    searchAttributes: runSearchAttributeDeclarations(),
+    log,
+  });
   const stops: Array<() => Promise<void>> = [() => temporal.stop()];
   try {
     const minio = await startMinioServer({ executable: minioPath, log });
@@ -156,7 +184,11 @@ async function main(): Promise<void> {
     });
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stops.unshift(() => nativeConnection.close());
-    const worker = await createEtlWorker({ config, connection: nativeConnection, workerOptions: { identity: IDENTITY } });
+    const worker = await createEtlWorker({
+      config,
+      connection: nativeConnection,
+      workerOptions: { identity: IDENTITY },
+    });
     const running = worker.run();
     stops.unshift(async () => {
       worker.shutdown();
@@ -170,7 +202,11 @@ async function main(): Promise<void> {
     const recording: Recording = {
       registry,
       start: (input, workflowId = `chargerEtl-before-${++unrecorded}`) =>
-        client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, { taskQueue: TASK_QUEUE, workflowId, args: [input] }),
+        client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, {
+          taskQueue: TASK_QUEUE,
+          workflowId,
+          args: [input],
+        }),
     };
     const secrets = [minio.accessKeyId, minio.secretAccessKey, ...ambientSecrets];
     const files = new Map<RecordedRun, string>();
@@ -185,7 +221,9 @@ async function main(): Promise<void> {
     await mkdir(HISTORIES_DIR, { recursive: true });
     for (const [run, file] of files) {
       await writeFile(recordedHistoryPath(run), file);
-      log(`wrote ${relative(process.cwd(), recordedHistoryPath(run))} (${(Buffer.byteLength(file) / 1024).toFixed(1)} KiB)`);
+      log(
+        `wrote ${relative(process.cwd(), recordedHistoryPath(run))} (${(Buffer.byteLength(file) / 1024).toFixed(1)} KiB)`,
+      );
     }
   } finally {
     for (const stop of stops) await stop().catch((error: unknown) => log(`stopping: ${String(error)}`));

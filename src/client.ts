@@ -16,7 +16,9 @@ main(process.argv).catch((error: unknown) => {
   }
   const verbose = process.argv.includes('--verbose');
   if (error instanceof ConfigError) {
-    console.error(`uk-chargers: invalid configuration:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    console.error(
+      `uk-chargers: invalid configuration:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   } else if (error instanceof CliError || error instanceof UkChargersError) {
     console.error(`uk-chargers: ${error.message}`);
   } else {

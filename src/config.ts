@@ -4,7 +4,6 @@ import { ConfigError } from './domain/errors';
 import { redactUrl } from './domain/redact';
 import { parseDestination } from './storage/openBlobStore';
 
-
 /** Every setting the worker and CLI use, validated once at start-up. */
 export interface AppConfig {
   temporal: {
@@ -62,20 +61,60 @@ interface Setting {
 /** The project's own variables; Temporal's (TEMPORAL_ADDRESS, …) and AWS's are documented by their owners. */
 export const SETTINGS: readonly Setting[] = [
   { name: 'SOURCE_URL', default: DEFAULTS.sourceUrl, meaning: 'registry JSON endpoint' },
-  { name: 'SOURCE_ALLOWED_HOSTS', default: 'host of SOURCE_URL', meaning: 'comma-separated hosts the worker may fetch from' },
-  { name: 'SOURCE_CONNECT_TIMEOUT_MS', default: String(DEFAULTS.sourceConnectTimeoutMs), meaning: 'time to wait for response headers' },
-  { name: 'SOURCE_IDLE_TIMEOUT_MS', default: String(DEFAULTS.sourceIdleTimeoutMs), meaning: 'longest pause between body bytes' },
+  {
+    name: 'SOURCE_ALLOWED_HOSTS',
+    default: 'host of SOURCE_URL',
+    meaning: 'comma-separated hosts the worker may fetch from',
+  },
+  {
+    name: 'SOURCE_CONNECT_TIMEOUT_MS',
+    default: String(DEFAULTS.sourceConnectTimeoutMs),
+    meaning: 'time to wait for response headers',
+  },
+  {
+    name: 'SOURCE_IDLE_TIMEOUT_MS',
+    default: String(DEFAULTS.sourceIdleTimeoutMs),
+    meaning: 'longest pause between body bytes',
+  },
   { name: 'SOURCE_MAX_BYTES', default: String(DEFAULTS.sourceMaxBytes), meaning: 'largest body accepted' },
   { name: 'DESTINATION', default: DEFAULTS.destination, meaning: 's3://bucket/prefix/ or file:DIR' },
-  { name: 'PUBLISH_MAX_DROP_FRACTION', default: String(DEFAULTS.publishMaxDropFraction), meaning: 'publish guard: largest allowed fall in devicesKept' },
+  {
+    name: 'PUBLISH_MAX_DROP_FRACTION',
+    default: String(DEFAULTS.publishMaxDropFraction),
+    meaning: 'publish guard: largest allowed fall in devicesKept',
+  },
   { name: 'TEMPORAL_TASK_QUEUE', default: DEFAULTS.taskQueue, meaning: 'task queue of the worker and runs' },
-  { name: 'TEMPORAL_UI_URL', default: 'http://localhost:8233 for a local server', meaning: 'Web UI base URL for links' },
+  {
+    name: 'TEMPORAL_UI_URL',
+    default: 'http://localhost:8233 for a local server',
+    meaning: 'Web UI base URL for links',
+  },
   { name: 'LOG_LEVEL', default: DEFAULTS.logLevel, meaning: 'debug, info, warn or error' },
-  { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', default: String(DEFAULTS.workerMaxConcurrentActivities), meaning: 'activities one worker runs at once' },
-  { name: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', default: String(DEFAULTS.workerMaxConcurrentWorkflowTasks), meaning: 'workflow tasks one worker runs at once (at least 2)' },
-  { name: 'WORKER_SHUTDOWN_GRACE_MS', default: String(DEFAULTS.workerShutdownGraceMs), meaning: 'on SIGTERM/SIGINT, time in-flight activities get to finish before they are cancelled' },
-  { name: 'METRICS_PROMETHEUS_ADDRESS', default: '(off)', meaning: 'host:port to serve the Temporal runtime metrics on for Prometheus, e.g. 0.0.0.0:9464' },
-  { name: 'SEARCH_ATTRIBUTES', default: 'auto', meaning: 'auto, required or off: whether runs write the UkChargers* search attributes' },
+  {
+    name: 'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    default: String(DEFAULTS.workerMaxConcurrentActivities),
+    meaning: 'activities one worker runs at once',
+  },
+  {
+    name: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+    default: String(DEFAULTS.workerMaxConcurrentWorkflowTasks),
+    meaning: 'workflow tasks one worker runs at once (at least 2)',
+  },
+  {
+    name: 'WORKER_SHUTDOWN_GRACE_MS',
+    default: String(DEFAULTS.workerShutdownGraceMs),
+    meaning: 'on SIGTERM/SIGINT, time in-flight activities get to finish before they are cancelled',
+  },
+  {
+    name: 'METRICS_PROMETHEUS_ADDRESS',
+    default: '(off)',
+    meaning: 'host:port to serve the Temporal runtime metrics on for Prometheus, e.g. 0.0.0.0:9464',
+  },
+  {
+    name: 'SEARCH_ATTRIBUTES',
+    default: 'auto',
+    meaning: 'auto, required or off: whether runs write the UkChargers* search attributes',
+  },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -125,7 +164,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const allowedRaw = read('SOURCE_ALLOWED_HOSTS');
   const sourceAllowedHosts = allowedRaw
-    ? allowedRaw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)
+    ? allowedRaw
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean)
     : sourceHost
       ? [sourceHost.toLowerCase()]
       : [];
@@ -155,11 +197,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const metricsPrometheusAddress = read('METRICS_PROMETHEUS_ADDRESS');
   if (metricsPrometheusAddress !== undefined && !isHostPort(metricsPrometheusAddress)) {
-    problems.push(`METRICS_PROMETHEUS_ADDRESS must be host:port (e.g. 0.0.0.0:9464), got "${metricsPrometheusAddress}"`);
+    problems.push(
+      `METRICS_PROMETHEUS_ADDRESS must be host:port (e.g. 0.0.0.0:9464), got "${metricsPrometheusAddress}"`,
+    );
   }
   const searchAttributesRaw = (read('SEARCH_ATTRIBUTES') ?? 'auto').toLowerCase();
   if (!SEARCH_ATTRIBUTES_MODES.includes(searchAttributesRaw as SearchAttributesMode)) {
-    problems.push(`SEARCH_ATTRIBUTES must be one of ${SEARCH_ATTRIBUTES_MODES.join(', ')}, got "${searchAttributesRaw}"`);
+    problems.push(
+      `SEARCH_ATTRIBUTES must be one of ${SEARCH_ATTRIBUTES_MODES.join(', ')}, got "${searchAttributesRaw}"`,
+    );
   }
 
   let connect: ClientConnectConfig = { connectionOptions: {} };
@@ -192,8 +238,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publishMaxDropFraction,
     logLevel: logLevelRaw as LogLevel,
     worker: {
-      maxConcurrentActivities: integerAtLeast('WORKER_MAX_CONCURRENT_ACTIVITIES', 1, DEFAULTS.workerMaxConcurrentActivities),
-      maxConcurrentWorkflowTasks: integerAtLeast('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 2, DEFAULTS.workerMaxConcurrentWorkflowTasks),
+      maxConcurrentActivities: integerAtLeast(
+        'WORKER_MAX_CONCURRENT_ACTIVITIES',
+        1,
+        DEFAULTS.workerMaxConcurrentActivities,
+      ),
+      maxConcurrentWorkflowTasks: integerAtLeast(
+        'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+        2,
+        DEFAULTS.workerMaxConcurrentWorkflowTasks,
+      ),
       shutdownGraceMs: integerAtLeast('WORKER_SHUTDOWN_GRACE_MS', 0, DEFAULTS.workerShutdownGraceMs),
       metricsPrometheusAddress,
       searchAttributes: searchAttributesRaw as SearchAttributesMode,
@@ -234,7 +288,9 @@ export function webUiRunUrl(config: AppConfig, workflowId: string, runId?: strin
 /** Web UI link to a schedule, or undefined when the UI's address is unknown. */
 export function webUiScheduleUrl(config: AppConfig, scheduleId: string): string | undefined {
   const { uiUrl, namespace } = config.temporal;
-  return uiUrl ? `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/schedules/${encodeURIComponent(scheduleId)}` : undefined;
+  return uiUrl
+    ? `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/schedules/${encodeURIComponent(scheduleId)}`
+    : undefined;
 }
 
 /** The effective configuration with every secret replaced, for `uk-chargers config` and start-up logs. */
@@ -247,7 +303,11 @@ export function redactedConfig(config: AppConfig): Record<string, unknown> {
       taskQueue: config.temporal.taskQueue,
       uiUrl: config.temporal.uiUrl ?? null,
       apiKey: connectionOptions.apiKey ? '<redacted>' : null,
-      tls: connectionOptions.tls ? (typeof connectionOptions.tls === 'object' ? 'configured (<redacted>)' : true) : false,
+      tls: connectionOptions.tls
+        ? typeof connectionOptions.tls === 'object'
+          ? 'configured (<redacted>)'
+          : true
+        : false,
     },
     sourceUrl: redactUrl(config.sourceUrl),
     sourceAllowedHosts: config.sourceAllowedHosts,

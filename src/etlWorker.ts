@@ -34,7 +34,12 @@ export function etlWorkflowCode(): { workflowBundle: WorkflowBundlePath } | { wo
 }
 
 /** Builds the worker that serves `chargerEtl` and its activities, wired to the real source and stores. */
-export async function createEtlWorker({ config, connection, workerOptions, activityDeps }: EtlWorkerOptions): Promise<Worker> {
+export async function createEtlWorker({
+  config,
+  connection,
+  workerOptions,
+  activityDeps,
+}: EtlWorkerOptions): Promise<Worker> {
   const logger = Runtime.instance().logger;
   const { namespace } = config.temporal;
   const searchAttributes = await decideSearchAttributes(config.worker.searchAttributes, namespace, () =>
@@ -45,10 +50,15 @@ export async function createEtlWorker({ config, connection, workerOptions, activ
 
   const activities = {
     ...createActivities(activityDeps ?? productionActivityDeps(config)),
-    ...createRunVisibilityActivities({ defaultSourceUrl: config.sourceUrl, searchAttributes: searchAttributes.enabled }),
+    ...createRunVisibilityActivities({
+      defaultSourceUrl: config.sourceUrl,
+      searchAttributes: searchAttributes.enabled,
+    }),
   };
   const workflows = etlWorkflowCode();
-  logger.info('workflow code', { from: 'workflowBundle' in workflows ? workflows.workflowBundle.codePath : 'source, bundled at start' });
+  logger.info('workflow code', {
+    from: 'workflowBundle' in workflows ? workflows.workflowBundle.codePath : 'source, bundled at start',
+  });
   return Worker.create({
     connection,
     namespace,

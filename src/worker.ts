@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   const logger = Runtime.instance().logger;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () =>
-      logger.info('shutting down: polling stopped, draining in-flight activities', { signal, graceMs: config.worker.shutdownGraceMs }),
+      logger.info('shutting down: polling stopped, draining in-flight activities', {
+        signal,
+        graceMs: config.worker.shutdownGraceMs,
+      }),
     );
   }
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
@@ -32,7 +35,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
-    console.error(`uk-chargers worker: invalid configuration:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    console.error(
+      `uk-chargers worker: invalid configuration:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   } else {
     console.error(`uk-chargers worker: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -106,7 +106,11 @@ export function regularDevice(clean: CleanFields): { raw: RawFields; expected: E
 }
 
 /** A device with one irregular field, and what the CSV contract makes of it. */
-export function edgeCaseDevice(edgeCase: EdgeCase, clean: CleanFields, random: Random): { raw: RawFields; expected: ExpectedDevice } {
+export function edgeCaseDevice(
+  edgeCase: EdgeCase,
+  clean: CleanFields,
+  random: Random,
+): { raw: RawFields; expected: ExpectedDevice } {
   const { raw, expected } = regularDevice(clean);
   const [outward, inward] = clean.postcode.split(' ');
   const missingPostcode = (value: unknown): void => {

@@ -1,4 +1,12 @@
-import { EDGE_CASES, edgeCaseDevice, regularDevice, type CleanFields, type EdgeCase, type ExpectedDevice, type RawFields } from './edgeCases';
+import {
+  EDGE_CASES,
+  edgeCaseDevice,
+  regularDevice,
+  type CleanFields,
+  type EdgeCase,
+  type ExpectedDevice,
+  type RawFields,
+} from './edgeCases';
 import { PlacePool } from './places';
 import { Random } from './random';
 import {
@@ -71,7 +79,10 @@ const SCHEME = {
  * Deterministic for given options.
  * `onDevice` sees each device's raw fields and expected CSV contribution.
  */
-export function* registryText(options: PayloadOptions, onDevice?: (device: GeneratedDevice) => void): Generator<string> {
+export function* registryText(
+  options: PayloadOptions,
+  onDevice?: (device: GeneratedDevice) => void,
+): Generator<string> {
   const random = new Random(options.seed);
   const places = new PlacePool(LOCATION_TYPE_WEIGHTS, NETWORKS.length);
   const fleetList = fleets(random);
@@ -177,7 +188,9 @@ function newSite(random: Random, fleetList: Fleet[], places: PlacePool): Site {
 
 /** Mostly one of the fleet's bulk update months, now and then any month. */
 function updateMonth(random: Random, fleet: Fleet): number {
-  return random.chance(BULK_UPDATE_SHARE) ? fleet.updateMonths[random.weighted(FLEET_CHOICE_WEIGHTS)] : recentMonth(random);
+  return random.chance(BULK_UPDATE_SHARE)
+    ? fleet.updateMonths[random.weighted(FLEET_CHOICE_WEIGHTS)]
+    : recentMonth(random);
 }
 
 /** The transform's fields of a site's next device: nearly all share the site's model and month of update. */
@@ -278,7 +291,12 @@ function connectors(random: Random, count: number): Record<string, string>[] {
 }
 
 function organisation(network: Network): Record<string, string> {
-  return { OrganisationName: network.name, SchemeCode: network.schemeCode, Website: network.website, TelephoneNo: network.telephone };
+  return {
+    OrganisationName: network.name,
+    SchemeCode: network.schemeCode,
+    Website: network.website,
+    TelephoneNo: network.telephone,
+  };
 }
 
 /** As the registry varies it: no entry, "open 24 hours", or opening hours per day. */

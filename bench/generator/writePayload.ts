@@ -23,7 +23,11 @@ const WRITE_BATCH_CHARS = 1 << 20;
  * end, so a half-written payload is never mistaken for a whole one), holding only
  * one batch of text at a time, and writes the expected CSV to `expectedCsvPath` if given.
  */
-export async function writePayload(options: PayloadOptions, path: string, expectedCsvPath?: string): Promise<PayloadSummary> {
+export async function writePayload(
+  options: PayloadOptions,
+  path: string,
+  expectedCsvPath?: string,
+): Promise<PayloadSummary> {
   const expected = new ExpectedAggregate();
   const partial = `${path}.partial`;
   const file = createWriteStream(partial);
@@ -50,6 +54,10 @@ export async function writePayload(options: PayloadOptions, path: string, expect
     generatorVersion: GENERATOR_VERSION,
     options,
     bytes: file.bytesWritten,
-    expected: { stats: expected.stats(), csvBytes: csv.length, csvSha256: createHash('sha256').update(csv).digest('hex') },
+    expected: {
+      stats: expected.stats(),
+      csvBytes: csv.length,
+      csvSha256: createHash('sha256').update(csv).digest('hex'),
+    },
   };
 }

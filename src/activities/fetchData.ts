@@ -81,7 +81,11 @@ export function createFetchData(deps: ActivityDeps) {
         });
         if (response.notModified) {
           // Only sent validators can earn a 304, so `published` is set here.
-          return { notModified: true, published: describePublished(store, published!), durationMs: Date.now() - started };
+          return {
+            notModified: true,
+            published: describePublished(store, published!),
+            durationMs: Date.now() - started,
+          };
         }
         const digest = new DigestStream((bytes) => report({ bytesFetched: bytes }));
         // pipeline destroys both streams on any error: a broken body fails the put (which

@@ -23,7 +23,10 @@ export async function payloadSnippet(store: BlobStore, key: string, sourceUrl: s
   } finally {
     body.destroy();
   }
-  const scrubbed = scrubSecrets(Buffer.concat(chunks).subarray(0, READ_BYTES).toString('utf8'), parseTarget(sourceUrl, undefined));
+  const scrubbed = scrubSecrets(
+    Buffer.concat(chunks).subarray(0, READ_BYTES).toString('utf8'),
+    parseTarget(sourceUrl, undefined),
+  );
   // \s covers the BOM too.
   const text = scrubbed.replace(/[\u0000-\u001f\u007f-\u009f\ufffd\s]+/g, ' ').trim();
   if (text.length === 0) return '(empty payload)';

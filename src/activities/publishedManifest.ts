@@ -35,7 +35,8 @@ export async function readPublishedManifest(store: BlobStore): Promise<Published
   } catch (error) {
     throw problem(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!isManifest(parsed)) throw problem('lacks the fields the publish guard compares (runId, runStartedAt, csv, stats)');
+  if (!isManifest(parsed))
+    throw problem('lacks the fields the publish guard compares (runId, runStartedAt, csv, stats)');
   return { manifest: parsed, etag: info.etag };
 }
 

@@ -47,7 +47,11 @@ export type PublishOutcome =
  * steps. Each step is idempotent: an attempt that crashed in between is retried, finds
  * its own claim and places the CSV. The history copy `ours.csv.key` must already exist.
  */
-export async function publishStable(store: BlobStore, ours: Manifest, options: PublishOptions): Promise<PublishOutcome> {
+export async function publishStable(
+  store: BlobStore,
+  ours: Manifest,
+  options: PublishOptions,
+): Promise<PublishOutcome> {
   const decision = await claim(store, ours, options);
   if (decision.action === 'refused') return decision;
 
@@ -63,7 +67,10 @@ export async function publishStable(store: BlobStore, ours: Manifest, options: P
   }
   if (decision.action === 'unchanged') {
     return settled.wrote
-      ? { action: 'published', reason: 'the stable key did not hold the published CSV (an interrupted publish): restored it' }
+      ? {
+          action: 'published',
+          reason: 'the stable key did not hold the published CSV (an interrupted publish): restored it',
+        }
       : decision;
   }
   return { action: 'published', reason: decision.reason };

@@ -22,7 +22,8 @@ export function registerCancelCommand(program: Command): void {
       withClient(async (client) => {
         const handle = client.workflow.getHandle(workflowId);
         const { status } = await handle.describe();
-        if (status.name !== 'RUNNING') throw new CliError(`run ${workflowId} is already ${status.name}; nothing to cancel`);
+        if (status.name !== 'RUNNING')
+          throw new CliError(`run ${workflowId} is already ${status.name}; nothing to cancel`);
         await handle.cancel();
         if (!options.wait) {
           console.log(`cancellation of ${workflowId} requested`);

@@ -23,9 +23,14 @@ interface DemoOptions {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run the whole job offline: a local Temporal dev server with its Web UI, an in-process worker, the bundled sample as the source')
+    .description(
+      'run the whole job offline: a local Temporal dev server with its Web UI, an in-process worker, the bundled sample as the source',
+    )
     .option('--destination <uri>', 'where to publish', DEFAULTS.destination)
-    .option('--keep-running', 'keep the Temporal server and Web UI up after the run until Ctrl-C (default when run in a terminal)')
+    .option(
+      '--keep-running',
+      'keep the Temporal server and Web UI up after the run until Ctrl-C (default when run in a terminal)',
+    )
     .option('--no-keep-running', 'stop everything as soon as the run ends')
     .option('--json', 'print the run report as one JSON line')
     .addHelpText(
@@ -70,9 +75,13 @@ export function registerDemoCommand(program: Command): void {
           log(`workflow ${handle.workflowId} started on task queue ${DEMO_TASK_QUEUE}`);
           const report = await waitForReport(handle, options.json ? 'none' : 'lines', config);
           const link = webUiRunUrl(config, report.workflowId, report.runId);
-          console.log(options.json ? JSON.stringify({ ...report, webUiUrl: link ?? null }) : formatReport(report, link));
+          console.log(
+            options.json ? JSON.stringify({ ...report, webUiUrl: link ?? null }) : formatReport(report, link),
+          );
           if (!options.json) {
-            console.log(`\nworkflow ID: ${report.workflowId}\nWeb UI:      ${link ?? '(set TEMPORAL_UI_URL to get a link)'}`);
+            console.log(
+              `\nworkflow ID: ${report.workflowId}\nWeb UI:      ${link ?? '(set TEMPORAL_UI_URL to get a link)'}`,
+            );
           }
         });
         await client.connection.close();

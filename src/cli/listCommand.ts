@@ -14,10 +14,15 @@ interface ListOptions {
 export function registerListCommand(program: Command): void {
   program
     .command('list')
-    .description('list recent chargerEtl runs: status, start, duration, outcome (published, unchanged, not-published), rows and source')
+    .description(
+      'list recent chargerEtl runs: status, start, duration, outcome (published, unchanged, not-published), rows and source',
+    )
     .option('--limit <n>', 'how many runs to show', parsePositiveInteger, 20)
     .option('--schedule <scheduleId>', 'only runs this schedule started')
-    .option('--query <visibility query>', 'only runs that also match this Temporal visibility query, e.g. "ExecutionStatus = \'Failed\'"')
+    .option(
+      '--query <visibility query>',
+      'only runs that also match this Temporal visibility query, e.g. "ExecutionStatus = \'Failed\'"',
+    )
     .option('--json', 'print one JSON object per run, one per line')
     .addHelpText(
       'after',

@@ -40,7 +40,9 @@ export function parseInstant(value: string): Date {
   const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text);
   const date = new Date(dateOnly ? `${text}T00:00:00Z` : text);
   if ((!dateOnly && !zoned) || Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError('expected a date (2025-01-31, midnight UTC) or a date-time with a zone (2025-01-31T06:00:00Z, 2025-01-31T06:00+01:00).');
+    throw new InvalidArgumentError(
+      'expected a date (2025-01-31, midnight UTC) or a date-time with a zone (2025-01-31T06:00:00Z, 2025-01-31T06:00+01:00).',
+    );
   }
   return date;
 }

@@ -3,7 +3,11 @@ import type { RunReport } from '../domain/runReport';
 /** The run report as an operator reads it in a terminal. */
 export function formatReport(report: RunReport, webUiUrl: string | undefined): string {
   const { stats } = report;
-  const outcome = report.published ? 'published' : report.unchanged ? 'unchanged (stable CSV left as it was)' : 'not published';
+  const outcome = report.published
+    ? 'published'
+    : report.unchanged
+      ? 'unchanged (stable CSV left as it was)'
+      : 'not published';
   const lines = [
     `run ${report.workflowId} (${report.runId}): ${outcome} — ${report.publishReason}`,
     `  source       ${report.sourceUrl} (${formatBytes(report.rawBytes)})`,

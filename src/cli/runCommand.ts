@@ -18,8 +18,8 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('start a chargerEtl run on the configured Temporal server, wait for it and print its report')
-    .option('--source-url <url>', 'registry URL for this run (default: the worker\'s SOURCE_URL)')
-    .option('--destination <uri>', 's3://bucket/prefix/ or file:DIR (default: the worker\'s DESTINATION)')
+    .option('--source-url <url>', "registry URL for this run (default: the worker's SOURCE_URL)")
+    .option('--destination <uri>', "s3://bucket/prefix/ or file:DIR (default: the worker's DESTINATION)")
     .option('--force', 'publish even if the publish guard objects or the source is unchanged')
     .option('--workflow-id <id>', 'workflow ID to use (default: uk-chargers-<UTC timestamp>)')
     .option('--json', 'print the run report as one JSON line on stdout; progress goes to stderr as plain lines')
@@ -42,8 +42,12 @@ export function registerRunCommand(program: Command): void {
       if (!options.wait) {
         const runId = handle.firstExecutionRunId;
         const runLink = webUiRunUrl(config, handle.workflowId, runId);
-        if (options.json) console.log(JSON.stringify({ workflowId: handle.workflowId, runId, webUiUrl: runLink ?? null }));
-        else console.log(`workflow ID: ${handle.workflowId}\nWeb UI:      ${runLink ?? '(set TEMPORAL_UI_URL to get a link)'}`);
+        if (options.json)
+          console.log(JSON.stringify({ workflowId: handle.workflowId, runId, webUiUrl: runLink ?? null }));
+        else
+          console.log(
+            `workflow ID: ${handle.workflowId}\nWeb UI:      ${runLink ?? '(set TEMPORAL_UI_URL to get a link)'}`,
+          );
         await client.connection.close();
         return;
       }
@@ -52,6 +56,8 @@ export function registerRunCommand(program: Command): void {
       const mode = process.stderr.isTTY && !options.json ? 'live' : 'lines';
       const report = await waitForReport(handle, mode, config);
       const runLink = webUiRunUrl(config, report.workflowId, report.runId);
-      console.log(options.json ? JSON.stringify({ ...report, webUiUrl: runLink ?? null }) : formatReport(report, runLink));
+      console.log(
+        options.json ? JSON.stringify({ ...report, webUiUrl: runLink ?? null }) : formatReport(report, runLink),
+      );
     });
 }

@@ -78,7 +78,11 @@ export function runTableRow(facts: RunFacts): string[] {
 /** Columns padded to their widest cell; the last column is not padded. */
 export function formatTable(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '),
+    )
+    .join('\n');
 }
 
 /** A pending activity as `status` shows it. */
@@ -94,7 +98,10 @@ export interface PendingActivityFacts {
 }
 
 /** The run's pending activities, with the counters they last heartbeat, from its description. */
-export function pendingActivityFacts(description: WorkflowExecutionDescription, payloadConverter: PayloadConverter): PendingActivityFacts[] {
+export function pendingActivityFacts(
+  description: WorkflowExecutionDescription,
+  payloadConverter: PayloadConverter,
+): PendingActivityFacts[] {
   const { PendingActivityState } = temporal.api.enums.v1;
   return (description.raw.pendingActivities ?? []).map((activity) => {
     const details = activity.heartbeatDetails?.payloads?.[0];
@@ -143,9 +150,13 @@ export function formatRunStatus(status: RunStatus): string {
   if (status.progressUnavailable) lines.push(`  stage        unknown: ${status.progressUnavailable}`);
   for (const activity of status.pendingActivities) {
     const limit = activity.maximumAttempts > 0 ? ` of ${activity.maximumAttempts}` : '';
-    const counters = activityCounters(activity.progress).map((part) => `, ${part}`).join('');
+    const counters = activityCounters(activity.progress)
+      .map((part) => `, ${part}`)
+      .join('');
     const failure = activity.lastFailure ? `, last failure: ${activity.lastFailure}` : '';
-    lines.push(`  activity     ${activity.activity} ${activity.state.toLowerCase()}, attempt ${activity.attempt}${limit}${counters}${failure}`);
+    lines.push(
+      `  activity     ${activity.activity} ${activity.state.toLowerCase()}, attempt ${activity.attempt}${limit}${counters}${failure}`,
+    );
   }
   if (run.outcome) {
     lines.push(`  outcome      ${run.outcome}, ${run.rows} rows${run.publishReason ? ` — ${run.publishReason}` : ''}`);
@@ -156,7 +167,8 @@ export function formatRunStatus(status: RunStatus): string {
 }
 
 function progressFacts(progress: Progress): string {
-  const stage = progress.stage === 'failed' && progress.failedStage ? `failed in ${progress.failedStage}` : progress.stage;
+  const stage =
+    progress.stage === 'failed' && progress.failedStage ? `failed in ${progress.failedStage}` : progress.stage;
   const parts = [stage];
   if (progress.fetchRounds > 1) parts.push(`fetch rounds ${progress.fetchRounds}`);
   if (progress.lastFailure) parts.push(`last failure: ${progress.lastFailure}`);

@@ -18,7 +18,10 @@ export type EtlHandle = WorkflowHandle<typeof chargerEtl>;
 
 /** A workflow ID that sorts by start time and says what it is. */
 export function newRunId(now = new Date()): string {
-  return `uk-chargers-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `uk-chargers-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }
 
 export async function startRun(

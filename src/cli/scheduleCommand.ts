@@ -13,7 +13,10 @@ export function registerScheduleCommand(program: Command): void {
   const schedule = program
     .command('schedule')
     .description('manage the Temporal Schedule that starts chargerEtl runs unattended')
-    .addHelpText('after', '\nThe same schedule is visible in the Temporal Web UI (Schedules) and with `temporal schedule describe --schedule-id <id>`.');
+    .addHelpText(
+      'after',
+      '\nThe same schedule is visible in the Temporal Web UI (Schedules) and with `temporal schedule describe --schedule-id <id>`.',
+    );
   registerScheduleCreateCommand(schedule);
   registerScheduleDescribeCommand(schedule);
   registerScheduleListCommand(schedule);

@@ -18,14 +18,16 @@ interface StatusOptions {
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('show where a run is: status, stage, bytes fetched, devices processed, activity attempts and last failure, or its outcome')
-    .argument('<workflowId>', 'the run\'s workflow ID (printed by run, list and schedule trigger)')
+    .description(
+      'show where a run is: status, stage, bytes fetched, devices processed, activity attempts and last failure, or its outcome',
+    )
+    .argument('<workflowId>', "the run's workflow ID (printed by run, list and schedule trigger)")
     .option('--run-id <runId>', 'a particular run of that workflow ID (default: the latest)')
     .option('--json', 'print it as one JSON object')
     .addHelpText(
       'after',
-      '\nA running workflow\'s stage comes from its progress query, which a worker on its task queue answers;\n' +
-        'the running activity\'s attempt, last failure and counters (its heartbeat details) from the server.\n' +
+      "\nA running workflow's stage comes from its progress query, which a worker on its task queue answers;\n" +
+        "the running activity's attempt, last failure and counters (its heartbeat details) from the server.\n" +
         'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
     .action((workflowId: string, options: StatusOptions) =>
@@ -36,7 +38,12 @@ export function registerStatusCommand(program: Command): void {
     );
 }
 
-async function runStatus(client: Client, config: AppConfig, workflowId: string, runId: string | undefined): Promise<RunStatus> {
+async function runStatus(
+  client: Client,
+  config: AppConfig,
+  workflowId: string,
+  runId: string | undefined,
+): Promise<RunStatus> {
   const handle = client.workflow.getHandle(workflowId, runId);
   const description = await handle.describe();
   let run = runFacts(description);
@@ -50,7 +57,9 @@ async function runStatus(client: Client, config: AppConfig, workflowId: string, 
   };
   if (description.status.name === 'RUNNING') {
     try {
-      status.progress = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query<Progress>(progressQuery));
+      status.progress = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        handle.query<Progress>(progressQuery),
+      );
     } catch (error) {
       status.progressUnavailable = `the progress query failed (${error instanceof Error ? error.message : String(error)}); is a worker polling task queue ${description.taskQueue}?`;
     }

@@ -29,10 +29,14 @@ export async function withClient<T>(use: (client: Client, config: AppConfig) => 
     return await use(client, config);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
-      throw new CliError(`no workflow ${error.workflowId} in namespace ${namespace} (uk-chargers list shows recent runs)`);
+      throw new CliError(
+        `no workflow ${error.workflowId} in namespace ${namespace} (uk-chargers list shows recent runs)`,
+      );
     }
     if (error instanceof ScheduleNotFoundError) {
-      throw new CliError(`no schedule ${error.scheduleId} in namespace ${namespace} (uk-chargers schedule list shows them)`);
+      throw new CliError(
+        `no schedule ${error.scheduleId} in namespace ${namespace} (uk-chargers schedule list shows them)`,
+      );
     }
     throw error;
   } finally {

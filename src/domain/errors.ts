@@ -35,7 +35,7 @@ export class SourceError extends UkChargersError {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly details: { url: string; status?: number; retryAfterMs?: number } ,
+    readonly details: { url: string; status?: number; retryAfterMs?: number },
     options?: { cause?: unknown },
   ) {
     super(message, options);

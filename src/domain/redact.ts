@@ -1,4 +1,5 @@
-const SECRET_QUERY_PARAMS = /^(key|apikey|api_key|api-key|token|access_token|auth|password|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
+const SECRET_QUERY_PARAMS =
+  /^(key|apikey|api_key|api-key|token|access_token|auth|password|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
 
 /**
  * Returns the URL with credentials removed: userinfo and the values of query

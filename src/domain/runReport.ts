@@ -19,8 +19,16 @@ export interface ChargerEtlInput {
  */
 export function inputCredentialsProblem(input: ChargerEtlInput): string | undefined {
   const fields = [
-    { name: 'sourceUrl', value: input.sourceUrl, fix: "configure SOURCE_URL, with its credentials, on the worker and leave sourceUrl out of the input" },
-    { name: 'destination', value: input.destination, fix: "the worker takes storage credentials from the AWS SDK's default chain" },
+    {
+      name: 'sourceUrl',
+      value: input.sourceUrl,
+      fix: 'configure SOURCE_URL, with its credentials, on the worker and leave sourceUrl out of the input',
+    },
+    {
+      name: 'destination',
+      value: input.destination,
+      fix: "the worker takes storage credentials from the AWS SDK's default chain",
+    },
   ];
   for (const { name, value, fix } of fields) {
     if (value !== undefined && urlCarriesCredentials(value)) {

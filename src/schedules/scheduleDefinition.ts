@@ -14,7 +14,14 @@ export const DEFAULT_SCHEDULE_ID = 'uk-chargers-daily';
 export const DEFAULT_CATCHUP_WINDOW_MS = 60 * 60_000;
 
 /** Overlap policies as the CLI spells them; `skip` is the default: a run still going means the next is not started. */
-export const OVERLAP_POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
+export const OVERLAP_POLICIES = [
+  'skip',
+  'buffer-one',
+  'buffer-all',
+  'cancel-other',
+  'terminate-other',
+  'allow-all',
+] as const;
 export type OverlapPolicyName = (typeof OVERLAP_POLICIES)[number];
 
 export function overlapPolicy(name: OverlapPolicyName): ScheduleOverlapPolicy {
@@ -70,7 +77,10 @@ export function scheduleOptions(settings: ScheduleSettings): ScheduleOptions {
       args: [definedFields(settings.input)],
     },
     policies: { overlap: overlapPolicy(settings.overlap), catchupWindow: settings.catchupWindowMs },
-    state: { paused: settings.paused, note: settings.paused ? 'created paused with uk-chargers schedule create' : undefined },
+    state: {
+      paused: settings.paused,
+      note: settings.paused ? 'created paused with uk-chargers schedule create' : undefined,
+    },
   };
 }
 

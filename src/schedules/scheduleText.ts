@@ -1,4 +1,10 @@
-import type { CalendarSpecDescription, Range, ScheduleDescription, ScheduleSpecDescription, ScheduleSummary } from '@temporalio/client';
+import type {
+  CalendarSpecDescription,
+  Range,
+  ScheduleDescription,
+  ScheduleSpecDescription,
+  ScheduleSummary,
+} from '@temporalio/client';
 import { overlapPolicyName } from './scheduleDefinition';
 
 /**
@@ -11,7 +17,9 @@ export function describeTiming(spec: ScheduleSpecDescription | undefined): strin
   if (!spec) return 'unknown';
   const parts = [
     ...(spec.calendars ?? []).map((calendar) => `cron ${calendarToCron(calendar)}`),
-    ...(spec.intervals ?? []).map(({ every, offset }) => `every ${formatDuration(every)}${offset ? ` (offset ${formatDuration(offset)})` : ''}`),
+    ...(spec.intervals ?? []).map(
+      ({ every, offset }) => `every ${formatDuration(every)}${offset ? ` (offset ${formatDuration(offset)})` : ''}`,
+    ),
   ];
   let text = parts.length > 0 ? parts.join(', ') : 'no times';
   if (spec.timezone) text += ` in ${spec.timezone}`;
@@ -24,7 +32,13 @@ const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 /** A structured calendar as a five-field cron expression; seconds and years other than the defaults are added in words. */
 export function calendarToCron(calendar: CalendarSpecDescription): string {
-  const field = <T>(ranges: Range<T>[] | undefined, first: number, last: number, index: (value: T) => number, name?: string[]): string => {
+  const field = <T>(
+    ranges: Range<T>[] | undefined,
+    first: number,
+    last: number,
+    index: (value: T) => number,
+    name?: string[],
+  ): string => {
     if (!ranges || ranges.length === 0) return '*';
     return ranges
       .map((range) => {
@@ -46,7 +60,10 @@ export function calendarToCron(calendar: CalendarSpecDescription): string {
     field(calendar.dayOfWeek, 0, 6, (day) => DAYS.indexOf(day.slice(0, 3)), DAYS),
   ].join(' ');
   const seconds = field(calendar.second, 0, 59, number);
-  const extras = [seconds !== '0' ? `second ${seconds}` : '', calendar.year?.length ? `year ${field(calendar.year, -1, -1, number)}` : '']
+  const extras = [
+    seconds !== '0' ? `second ${seconds}` : '',
+    calendar.year?.length ? `year ${field(calendar.year, -1, -1, number)}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return extras ? `${cron} (${extras})` : cron;
@@ -57,7 +74,12 @@ export function formatDuration(ms: number): string {
   if (ms <= 0) return '0s';
   let rest = Math.round(ms / 1000);
   const parts: string[] = [];
-  for (const [unit, seconds] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, seconds] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= seconds) {
       parts.push(`${Math.floor(rest / seconds)}${unit}`);
       rest %= seconds;
@@ -82,7 +104,16 @@ export function formatScheduleDescription(description: ScheduleDescription, webU
   for (const recent of [...info.recentActions].reverse()) {
     lines.push(`  recent       ${recent.takenAt.toISOString()}  ${recent.action.workflow.workflowId}`);
   }
-  lines.push(`  next         ${state.paused ? '(paused)' : info.nextActionTimes.slice(0, 3).map((time) => time.toISOString()).join(', ') || '(none)'}`);
+  lines.push(
+    `  next         ${
+      state.paused
+        ? '(paused)'
+        : info.nextActionTimes
+            .slice(0, 3)
+            .map((time) => time.toISOString())
+            .join(', ') || '(none)'
+    }`,
+  );
   if (webUiUrl) lines.push(`  web ui       ${webUiUrl}`);
   return lines.join('\n');
 }

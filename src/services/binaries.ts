@@ -156,7 +156,8 @@ async function withBuildLock<T>(name: string, log: Log, build: () => Promise<T>)
       await rm(lockPath, { force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`gave up waiting for process ${holder} to build ${name} (lock ${lockPath})`);
+    if (Date.now() > deadline)
+      throw new Error(`gave up waiting for process ${holder} to build ${name} (lock ${lockPath})`);
     if (!reportedWait) log(`waiting for process ${holder}, which is building ${name}`);
     reportedWait = true;
     await sleep(LOCK_POLL_MS);

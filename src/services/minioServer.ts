@@ -64,8 +64,19 @@ export async function startMinioServer(options: MinioServerOptions = {}): Promis
   };
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'uk-chargers-minio-')));
-  const coordinates: MinioCoordinates = { endpoint: `http://${LOOPBACK}:${port}`, region: MINIO_REGION, ...credentials };
-  const args = ['server', dataDir, '--address', `${LOOPBACK}:${port}`, '--console-address', `${LOOPBACK}:${consolePort}`];
+  const coordinates: MinioCoordinates = {
+    endpoint: `http://${LOOPBACK}:${port}`,
+    region: MINIO_REGION,
+    ...credentials,
+  };
+  const args = [
+    'server',
+    dataDir,
+    '--address',
+    `${LOOPBACK}:${port}`,
+    '--console-address',
+    `${LOOPBACK}:${consolePort}`,
+  ];
   const env = {
     ...process.env,
     MINIO_ROOT_USER: credentials.accessKeyId,

@@ -59,7 +59,15 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     const { TestWorkflowEnvironment } = await importTemporalTesting();
     log('no Temporal CLI and no Go to build one: letting @temporalio/testing download the CLI');
     const environment = await TestWorkflowEnvironment.createLocal({
-      server: { ip: LOOPBACK, port, ui, uiPort, namespace, dbFilename: options.dbFilename, extraArgs: searchAttributeArgs(options) },
+      server: {
+        ip: LOOPBACK,
+        port,
+        ui,
+        uiPort,
+        namespace,
+        dbFilename: options.dbFilename,
+        extraArgs: searchAttributeArgs(options),
+      },
     });
     return { address: environment.address, uiUrl, namespace, stop: () => environment.teardown() };
   }
@@ -94,7 +102,7 @@ async function importTemporalTesting(): Promise<typeof import('@temporalio/testi
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
     throw new Error(
-      'no Temporal CLI (looked at $TEMPORAL_CLI_PATH, PATH and Go\'s bin directory), no Go to build one, and ' +
+      "no Temporal CLI (looked at $TEMPORAL_CLI_PATH, PATH and Go's bin directory), no Go to build one, and " +
         '@temporalio/testing, which downloads one, is a development dependency that this install omits. ' +
         'Set TEMPORAL_ADDRESS to a running Temporal server or TEMPORAL_CLI_PATH to a Temporal CLI, ' +
         'or install the development dependencies (npm ci).',

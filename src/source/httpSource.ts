@@ -86,11 +86,9 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
     } catch (error) {
       signal?.throwIfAborted();
       if (attempt.signal.aborted) {
-        throw new SourceError(
-          `registry at ${target.redacted} did not respond within ${connectTimeoutMs} ms`,
-          true,
-          { url: target.redacted },
-        );
+        throw new SourceError(`registry at ${target.redacted} did not respond within ${connectTimeoutMs} ms`, true, {
+          url: target.redacted,
+        });
       }
       throw transportFailure(error, target.redacted);
     } finally {

@@ -53,11 +53,9 @@ export class WireBody extends Readable {
     this.received += chunk.length;
     if (this.received > this.limits.maxBytes) {
       this.destroy(
-        new SourceError(
-          `body from ${this.limits.url} exceeds the limit of ${this.limits.maxBytes} bytes`,
-          false,
-          { url: this.limits.url },
-        ),
+        new SourceError(`body from ${this.limits.url} exceeds the limit of ${this.limits.maxBytes} bytes`, false, {
+          url: this.limits.url,
+        }),
       );
       return;
     }

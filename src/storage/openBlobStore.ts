@@ -36,7 +36,9 @@ let sharedS3Client: S3Client | undefined;
 export function openBlobStore(destination: string, options: OpenBlobStoreOptions = {}): BlobStore {
   const parsed = parseDestination(destination, options.cwd);
   if (parsed.kind === 'file') return new FileStore(parsed.dir);
-  const client = options.s3ClientConfig ? createS3Client(options.s3ClientConfig) : (sharedS3Client ??= createS3Client());
+  const client = options.s3ClientConfig
+    ? createS3Client(options.s3ClientConfig)
+    : (sharedS3Client ??= createS3Client());
   return new S3Store(client, parsed.bucket, parsed.prefix, options.s3UploadTuning);
 }
 
@@ -56,7 +58,8 @@ export function parseDestination(destination: string, cwd: string = process.cwd(
     const bucket = slash === -1 ? rest : rest.slice(0, slash);
     const rawPrefix = slash === -1 ? '' : rest.slice(slash + 1);
     if (bucket === '') throw problem('has no bucket');
-    if (bucket.includes('@')) throw problem("must not carry credentials: the worker takes them from the AWS SDK's default chain");
+    if (bucket.includes('@'))
+      throw problem("must not carry credentials: the worker takes them from the AWS SDK's default chain");
     if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) throw problem(`has an invalid bucket name "${bucket}"`);
     const prefix = rawPrefix === '' || rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`;
     const prefixProblem = blobKeyProblem(prefix, 'prefix');

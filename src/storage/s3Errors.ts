@@ -97,10 +97,17 @@ export function s3StorageError(
       failure.status === 429);
   const hint =
     permanentHint ??
-    (TIMEOUT_CODES.has(failure.code) ? TIMEOUT_HINT : failure.status === undefined && retryable ? NETWORK_HINT : failure.message);
+    (TIMEOUT_CODES.has(failure.code)
+      ? TIMEOUT_HINT
+      : failure.status === undefined && retryable
+        ? NETWORK_HINT
+        : failure.message);
   const status = failure.status === undefined ? '' : `, HTTP ${failure.status}`;
   return new StorageError(
-    `${where.operation} ${where.uri} failed: ${hint} (${failure.code}${status})`.replace(ACCESS_KEY_ID, '<access key id>'),
+    `${where.operation} ${where.uri} failed: ${hint} (${failure.code}${status})`.replace(
+      ACCESS_KEY_ID,
+      '<access key id>',
+    ),
     retryable,
     where,
     { cause: error },

@@ -128,7 +128,10 @@ export class S3Store implements BlobStore {
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     const objectPrefix = this.objectKey(prefix, 'prefix', 'list');
     try {
-      for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: objectPrefix })) {
+      for await (const page of paginateListObjectsV2(
+        { client: this.client },
+        { Bucket: this.bucket, Prefix: objectPrefix },
+      )) {
         for (const object of page.Contents ?? []) {
           if (object.Key === undefined) continue;
           const key = object.Key.slice(this.prefix.length);

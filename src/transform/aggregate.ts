@@ -65,7 +65,13 @@ export class DeviceAggregator {
   private stats: TransformStats = emptyStats();
 
   /** Values as JSON.parse would give them (undefined when absent), or OVERSIZED_VALUE; see rules.ts. */
-  addDevice(manufacturerValue: unknown, locationTypeValue: unknown, modelValue: unknown, postcodeValue: unknown, dateUpdatedValue: unknown): void {
+  addDevice(
+    manufacturerValue: unknown,
+    locationTypeValue: unknown,
+    modelValue: unknown,
+    postcodeValue: unknown,
+    dateUpdatedValue: unknown,
+  ): void {
     const stats = this.stats;
     stats.devicesSeen++;
     if (

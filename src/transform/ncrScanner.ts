@@ -7,7 +7,13 @@ export interface DeviceSink {
    * Field values as JSON.parse would give them; undefined when absent, null for any non-string,
    * non-number value, OVERSIZED_VALUE for one longer than MAX_FIELD_BYTES (see rules.ts).
    */
-  addDevice(manufacturer: unknown, locationType: unknown, model: unknown, postcode: unknown, dateUpdated: unknown): void;
+  addDevice(
+    manufacturer: unknown,
+    locationType: unknown,
+    model: unknown,
+    postcode: unknown,
+    dateUpdated: unknown,
+  ): void;
   /** An array element that is not an object. */
   addMalformed(): void;
   /** Called when a top-level ChargeDevice key starts: a later duplicate key replaces the earlier value entirely. */
@@ -137,7 +143,14 @@ function isHexDigit(c: number): boolean {
 
 function isSimpleEscape(c: number): boolean {
   return (
-    c === QUOTE || c === BACKSLASH || c === SLASH || c === LOWER_B || c === LOWER_F || c === LOWER_N || c === LOWER_R || c === LOWER_T
+    c === QUOTE ||
+    c === BACKSLASH ||
+    c === SLASH ||
+    c === LOWER_B ||
+    c === LOWER_F ||
+    c === LOWER_N ||
+    c === LOWER_R ||
+    c === LOWER_T
   );
 }
 
@@ -234,7 +247,9 @@ function findStringStop(chunk: Buffer, view: DataView, i: number, n: number): nu
     const x = view.getInt32(i, true);
     const quote = x ^ 0x22222222;
     const backslash = x ^ 0x5c5c5c5c;
-    const flags = (((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((x - 0x20202020) & ~x)) & 0x80808080;
+    const flags =
+      (((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((x - 0x20202020) & ~x)) &
+      0x80808080;
     if (flags !== 0) return i + ((31 - Math.clz32(flags & -flags)) >> 3);
     i += 4;
   }
@@ -337,7 +352,8 @@ export class NcrScanner {
               const length = i - this.captureStart;
               // Most keys of a device have no known key's length: rejected without a call.
               // Top-level keys always go through matchKey, which records them for messages.
-              const mayBeKnown = length < KEY_LENGTH_STRIDE && KNOWN_KEY_LENGTH[this.topRole * KEY_LENGTH_STRIDE + length] === 1;
+              const mayBeKnown =
+                length < KEY_LENGTH_STRIDE && KNOWN_KEY_LENGTH[this.topRole * KEY_LENGTH_STRIDE + length] === 1;
               if (mayBeKnown || this.spilled || this.hasEscape || this.depth === 1) {
                 this.endCapturedString(chunk, i);
               } else {
@@ -450,7 +466,8 @@ export class NcrScanner {
           let k = this.literalIndex;
           while (i < n && k < literal.length) {
             const c = chunk[i];
-            if (c !== literal[k]) throw this.syntaxError(i, `'${String.fromCharCode(literal[k])}' of ${literal.toString()}`, c);
+            if (c !== literal[k])
+              throw this.syntaxError(i, `'${String.fromCharCode(literal[k])}' of ${literal.toString()}`, c);
             i++;
             k++;
           }
@@ -563,7 +580,7 @@ export class NcrScanner {
         const c = chunk[i];
         if (c === PLUS || c === MINUS) state = State.NumberExponentSign;
         else if (isDigit(c)) state = State.NumberExponentDigits;
-        else throw this.syntaxError(i, "a sign or digit in the exponent", c);
+        else throw this.syntaxError(i, 'a sign or digit in the exponent', c);
         i++;
         break;
       }
@@ -584,7 +601,8 @@ export class NcrScanner {
       case State.BomThirdByte: {
         const expected = BOM[state === State.BomSecondByte ? 1 : 2];
         const c = chunk[i];
-        if (c !== expected) throw this.syntaxError(i, `${describeByte(expected)} completing the UTF-8 byte order mark`, c);
+        if (c !== expected)
+          throw this.syntaxError(i, `${describeByte(expected)} completing the UTF-8 byte order mark`, c);
         state = state === State.BomSecondByte ? State.BomThirdByte : State.Value;
         i++;
         break;
@@ -602,7 +620,10 @@ export class NcrScanner {
       throw new TruncatedPayloadError(`${where}: ${this.expectationAtEnd(state)}`, { byteOffset: this.offset });
     }
     if (this.devicesKind === undefined) {
-      const found = this.topLevelKeys.length === 0 ? 'no keys' : `keys ${this.topLevelKeys.map((key) => JSON.stringify(key)).join(', ')}`;
+      const found =
+        this.topLevelKeys.length === 0
+          ? 'no keys'
+          : `keys ${this.topLevelKeys.map((key) => JSON.stringify(key)).join(', ')}`;
       throw new PayloadError(`not a registry payload: no top-level ChargeDevice key (found ${found})`);
     }
     if (this.devicesKind !== 'an array') {
@@ -803,7 +824,10 @@ export class NcrScanner {
 
   /** At the closing quote (index i) of a captured key or value: gives it its meaning. */
   private endCapturedString(chunk: Buffer, i: number): void {
-    if (this.stringRole === StringRole.CapturedValue && this.scratchLength + (i - this.captureStart) > MAX_CAPTURED_STRING_BYTES) {
+    if (
+      this.stringRole === StringRole.CapturedValue &&
+      this.scratchLength + (i - this.captureStart) > MAX_CAPTURED_STRING_BYTES
+    ) {
       this.abandonCapture(true);
       return;
     }
@@ -873,7 +897,8 @@ export class NcrScanner {
 
   /** Fails fast: no later byte can make a document that is not an object a registry payload. */
   private documentNotAnObject(c: number, i: number): PayloadError {
-    const startsValue = c === OPEN_BRACKET || c === QUOTE || c === LOWER_T || c === LOWER_F || c === LOWER_N || c === MINUS || isDigit(c);
+    const startsValue =
+      c === OPEN_BRACKET || c === QUOTE || c === LOWER_T || c === LOWER_F || c === LOWER_N || c === MINUS || isDigit(c);
     if (!startsValue) return this.syntaxError(i, 'a JSON object', c);
     return new PayloadError(`not a registry payload: the document is ${describeValueStart(c)}, expected an object`, {
       byteOffset: this.offset + i,
@@ -882,7 +907,9 @@ export class NcrScanner {
 
   private syntaxError(i: number, expected: string, found: number): PayloadError {
     const byteOffset = this.offset + i;
-    return new PayloadError(`invalid JSON at byte ${byteOffset}: expected ${expected}, found ${describeByte(found)}`, { byteOffset });
+    return new PayloadError(`invalid JSON at byte ${byteOffset}: expected ${expected}, found ${describeByte(found)}`, {
+      byteOffset,
+    });
   }
 
   private expectationAtEnd(state: State): string {

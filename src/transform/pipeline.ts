@@ -37,11 +37,20 @@ const GUNZIP_CHUNK_BYTES = 256 * 1024;
  * TruncatedPayloadError for a bad payload, after destroying `input`; errors of the
  * input stream itself are passed through unchanged.
  */
-export async function transformPayload(input: Readable, output: Writable, options: TransformOptions = {}): Promise<TransformStats> {
+export async function transformPayload(
+  input: Readable,
+  output: Writable,
+  options: TransformOptions = {},
+): Promise<TransformStats> {
   const aggregator = new DeviceAggregator();
   const scanner = new NcrScanner(aggregator);
   try {
-    await scanPayload(input, scanner, progressReporter(aggregator, options.onProgress), options.maxGunzippedBytes ?? Infinity);
+    await scanPayload(
+      input,
+      scanner,
+      progressReporter(aggregator, options.onProgress),
+      options.maxGunzippedBytes ?? Infinity,
+    );
     scanner.end();
   } catch (error) {
     input.destroy();
@@ -69,7 +78,12 @@ function progressReporter(aggregator: DeviceAggregator, onProgress: TransformOpt
 }
 
 /** Feeds the decoded payload bytes to the scanner, gunzipping when the input starts with the gzip magic bytes. */
-async function scanPayload(input: Readable, scanner: NcrScanner, observe: ChunkObserver, maxGunzippedBytes: number): Promise<void> {
+async function scanPayload(
+  input: Readable,
+  scanner: NcrScanner,
+  observe: ChunkObserver,
+  maxGunzippedBytes: number,
+): Promise<void> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let head: Buffer = Buffer.alloc(0);
   while (head.length < GZIP_MAGIC.length) {
@@ -106,17 +120,22 @@ async function scanPayload(input: Readable, scanner: NcrScanner, observe: ChunkO
     for await (const chunk of gunzipped) {
       gunzippedBytes += chunk.length;
       if (gunzippedBytes > maxGunzippedBytes) {
-        overLimit = new PayloadError(`the gzip payload inflates past the limit of ${maxGunzippedBytes} bytes after ${bytesRead} compressed bytes`, {
-          byteOffset: bytesRead,
-        });
+        overLimit = new PayloadError(
+          `the gzip payload inflates past the limit of ${maxGunzippedBytes} bytes after ${bytesRead} compressed bytes`,
+          {
+            byteOffset: bytesRead,
+          },
+        );
         throw overLimit;
       }
       yield chunk;
     }
   }
   try {
-    await pipeline(Readable.from(inputChunks(), { objectMode: false }), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), (gunzipped) =>
-      scan(limited(gunzipped)),
+    await pipeline(
+      Readable.from(inputChunks(), { objectMode: false }),
+      createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }),
+      (gunzipped) => scan(limited(gunzipped)),
     );
   } catch (error) {
     // Stopping the gunzip early makes pipeline report an abort rather than the reason.
@@ -138,9 +157,14 @@ function gzipPayloadError(error: unknown, bytesRead: number): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('Z_')) return error;
   if (code === 'Z_BUF_ERROR') {
-    return new TruncatedPayloadError(`the gzip payload ends early after ${bytesRead} compressed bytes`, { byteOffset: bytesRead });
+    return new TruncatedPayloadError(`the gzip payload ends early after ${bytesRead} compressed bytes`, {
+      byteOffset: bytesRead,
+    });
   }
-  return new PayloadError(`invalid gzip data within the first ${bytesRead} compressed bytes: ${(error as Error).message}`, {
-    byteOffset: bytesRead,
-  });
+  return new PayloadError(
+    `invalid gzip data within the first ${bytesRead} compressed bytes: ${(error as Error).message}`,
+    {
+      byteOffset: bytesRead,
+    },
+  );
 }

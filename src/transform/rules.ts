@@ -16,7 +16,11 @@ export const OVERSIZED_VALUE: unique symbol = Symbol('oversized field value');
 
 /** True for a value (as JSON.parse gives it) that the streaming scanner would report as OVERSIZED_VALUE. */
 export function isOversizedValue(value: unknown): boolean {
-  return typeof value === 'string' && value.length > MAX_FIELD_BYTES / 3 && Buffer.byteLength(value, 'utf8') > MAX_FIELD_BYTES;
+  return (
+    typeof value === 'string' &&
+    value.length > MAX_FIELD_BYTES / 3 &&
+    Buffer.byteLength(value, 'utf8') > MAX_FIELD_BYTES
+  );
 }
 
 /** Manufacturer, location type and model: trimmed strings, numbers as JavaScript prints them, anything else empty. */

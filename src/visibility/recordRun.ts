@@ -28,7 +28,8 @@ export async function announceRun(input: ChargerEtlInput): Promise<RunVisibility
     return { searchAttributes: false };
   }
   upsertMemo({ source: visibility.source });
-  if (visibility.searchAttributes) upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.source, value: visibility.source }]);
+  if (visibility.searchAttributes)
+    upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.source, value: visibility.source }]);
   return { searchAttributes: visibility.searchAttributes };
 }
 

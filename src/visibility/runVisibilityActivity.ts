@@ -22,7 +22,10 @@ export interface RunVisibility {
 export function createRunVisibilityActivities(settings: { defaultSourceUrl: string; searchAttributes: boolean }) {
   return {
     async runVisibility(input: RunVisibilityInput): Promise<RunVisibility> {
-      return { source: redactUrl(input.sourceUrl ?? settings.defaultSourceUrl), searchAttributes: settings.searchAttributes };
+      return {
+        source: redactUrl(input.sourceUrl ?? settings.defaultSourceUrl),
+        searchAttributes: settings.searchAttributes,
+      };
     },
   };
 }

@@ -27,11 +27,15 @@ export async function decideSearchAttributes(
   try {
     problems = await findProblems();
   } catch (error) {
-    problems = [`could not list the search attributes of namespace ${namespace}: ${error instanceof Error ? error.message : String(error)}`];
+    problems = [
+      `could not list the search attributes of namespace ${namespace}: ${error instanceof Error ? error.message : String(error)}`,
+    ];
   }
-  if (problems.length === 0) return { enabled: true, reason: `namespace ${namespace} has ${registeredNames()} registered` };
+  if (problems.length === 0)
+    return { enabled: true, reason: `namespace ${namespace} has ${registeredNames()} registered` };
   const howTo = `register them with: ${registrationCommands(namespace).join(' && ')}`;
-  if (mode === 'required') throw new ConfigError([...problems.map((problem) => `SEARCH_ATTRIBUTES=required: ${problem}`), howTo]);
+  if (mode === 'required')
+    throw new ConfigError([...problems.map((problem) => `SEARCH_ATTRIBUTES=required: ${problem}`), howTo]);
   return { enabled: false, reason: `${problems.join('; ')}; runs write the memo only until you ${howTo}` };
 }
 

@@ -1,13 +1,13 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ERROR_CODES } from '../domain/errors';
-import { inputCredentialsProblem, type ChargerEtlInput, type Progress, type RunReport, type Stage } from '../domain/runReport';
+import {
+  inputCredentialsProblem,
+  type ChargerEtlInput,
+  type Progress,
+  type RunReport,
+  type Stage,
+} from '../domain/runReport';
 import { progressQuery } from './definitions';
 import { announceRun, recordOutcome } from '../visibility/recordRun';
 

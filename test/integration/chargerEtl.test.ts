@@ -66,7 +66,10 @@ describe('chargerEtl on a real Temporal server and MinIO', () => {
   const prefix = 'run1/';
 
   beforeAll(async () => {
-    const handle = await harness.start({ sourceUrl: registry.url('/ncr.json'), destination: `s3://${bucket}/${prefix}` });
+    const handle = await harness.start({
+      sourceUrl: registry.url('/ncr.json'),
+      destination: `s3://${bucket}/${prefix}`,
+    });
     report = (await handle.result()) as RunReport;
     startedOn = (await handle.describe()).startTime.toISOString().slice(0, 10);
   });
@@ -96,7 +99,9 @@ describe('chargerEtl on a real Temporal server and MinIO', () => {
     const historyKey = report.csv.uri.slice(`s3://${bucket}/${prefix}`.length);
     expect((await readBytes(await destination.get(historyKey))).equals(expected)).toBe(true);
 
-    const manifest = JSON.parse(await readText(await destination.get(historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json')))) as Manifest;
+    const manifest = JSON.parse(
+      await readText(await destination.get(historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json'))),
+    ) as Manifest;
     expect(manifest).toMatchObject({
       sourceUrl: registry.url('/ncr.json'),
       raw: { bytes: PAYLOAD.length, sha256: report.rawSha256 },
@@ -107,7 +112,9 @@ describe('chargerEtl on a real Temporal server and MinIO', () => {
       source: { etag: '"v1"' },
     });
     expect(manifest.codeVersion).toMatch(/^uk-chargers@/);
-    expect(report.manifestUri).toBe(`s3://${bucket}/${prefix}${historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json')}`);
+    expect(report.manifestUri).toBe(
+      `s3://${bucket}/${prefix}${historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json')}`,
+    );
     const published = JSON.parse(await readText(await destination.get('manifest.json'))) as Manifest;
     expect(published).toEqual(manifest);
   });
@@ -137,7 +144,10 @@ describe('chargerEtl on a real Temporal server and MinIO', () => {
   });
 
   it('a second run of the same data leaves the stable key unchanged', async () => {
-    const handle = await harness.start({ sourceUrl: registry.url('/ncr.json'), destination: `s3://${bucket}/${prefix}` });
+    const handle = await harness.start({
+      sourceUrl: registry.url('/ncr.json'),
+      destination: `s3://${bucket}/${prefix}`,
+    });
     const again = (await handle.result()) as RunReport;
     expect(again).toMatchObject({ published: false, unchanged: true });
     expect(again.csv.sha256).toBe(report.csv.sha256);
@@ -153,11 +163,25 @@ describe('the plain temporal CLI drives the worker', () => {
     const { address, namespace } = sharedTemporal();
     const workflowId = `cli-${Date.now()}`;
     const common = ['--address', address, '--namespace', namespace, '--workflow-id', workflowId];
-    await execFileAsync(temporal!, ['workflow', 'start', '--type', 'chargerEtl', '--task-queue', harness.taskQueue, '--input', '{}', ...common]);
-    const { stdout } = await execFileAsync(temporal!, ['workflow', 'result', ...common, '--output', 'json'], { timeout: 120_000 });
+    await execFileAsync(temporal!, [
+      'workflow',
+      'start',
+      '--type',
+      'chargerEtl',
+      '--task-queue',
+      harness.taskQueue,
+      '--input',
+      '{}',
+      ...common,
+    ]);
+    const { stdout } = await execFileAsync(temporal!, ['workflow', 'result', ...common, '--output', 'json'], {
+      timeout: 120_000,
+    });
     const result = JSON.parse(stdout) as { status: string; result: RunReport };
     expect(result.status).toBe('COMPLETED');
     expect(result.result).toMatchObject({ workflowId, destination: `s3://${bucket}/defaults/`, published: true });
-    expect((await readBytes(await store('defaults/').get('charger_models_UK.csv'))).equals(await offlineCsv())).toBe(true);
+    expect((await readBytes(await store('defaults/').get('charger_models_UK.csv'))).equals(await offlineCsv())).toBe(
+      true,
+    );
   });
 });

@@ -39,7 +39,8 @@ describe('the worker process (src/worker.ts) in production trim', () => {
     const output = (error as Error).message;
     expect(output).toContain('exited with 1 before it started');
     expect(output).toContain('uk-chargers worker: invalid configuration:');
-    for (const name of ['WORKER_SHUTDOWN_GRACE_MS', 'METRICS_PROMETHEUS_ADDRESS', 'SEARCH_ATTRIBUTES']) expect(output).toContain(`  - ${name}`);
+    for (const name of ['WORKER_SHUTDOWN_GRACE_MS', 'METRICS_PROMETHEUS_ADDRESS', 'SEARCH_ATTRIBUTES'])
+      expect(output).toContain(`  - ${name}`);
   });
 
   it('serves Prometheus metrics, and on SIGTERM lets the running download finish before it exits', async () => {
@@ -72,22 +73,37 @@ describe('the worker process (src/worker.ts) in production trim', () => {
     const signalledAt = Date.now();
     await worker.kill('SIGTERM');
     const output = worker.output();
-    expect(output).toContain('"msg":"shutting down: polling stopped, draining in-flight activities","signal":"SIGTERM","graceMs":60000');
+    expect(output).toContain(
+      '"msg":"shutting down: polling stopped, draining in-flight activities","signal":"SIGTERM","graceMs":60000',
+    );
     expect(output).toContain('"state":"DRAINED"');
     expect(output).toContain('"msg":"worker stopped"');
 
     // The download was not cut short: fetchData completed on its first attempt, after the signal.
     const events = (await handle.fetchHistory()).events ?? [];
-    const scheduled = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchData');
-    const completed = events.find((event) => event.activityTaskCompletedEventAttributes && Number(event.activityTaskCompletedEventAttributes.scheduledEventId) === Number(scheduled?.eventId));
+    const scheduled = events.find(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchData',
+    );
+    const completed = events.find(
+      (event) =>
+        event.activityTaskCompletedEventAttributes &&
+        Number(event.activityTaskCompletedEventAttributes.scheduledEventId) === Number(scheduled?.eventId),
+    );
     expect(completed, 'fetchData completed').toBeDefined();
-    const started = events.find((event) => Number(event.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled?.eventId));
+    const started = events.find(
+      (event) => Number(event.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled?.eventId),
+    );
     expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(1);
-    const completedAt = Number(completed!.eventTime!.seconds) * 1000 + Math.floor((completed!.eventTime!.nanos ?? 0) / 1e6);
+    const completedAt =
+      Number(completed!.eventTime!.seconds) * 1000 + Math.floor((completed!.eventTime!.nanos ?? 0) / 1e6);
     expect(completedAt).toBeGreaterThan(signalledAt);
 
     // Another worker on the queue carries the run on from there.
-    takeover = await startEtlHarness({ TEMPORAL_TASK_QUEUE: worker.taskQueue, SOURCE_URL: registry.url('/ncr.json'), DESTINATION: destination });
+    takeover = await startEtlHarness({
+      TEMPORAL_TASK_QUEUE: worker.taskQueue,
+      SOURCE_URL: registry.url('/ncr.json'),
+      DESTINATION: destination,
+    });
     const report = (await handle.result()) as RunReport;
     expect(report).toMatchObject({ published: true, rawBytes: payload.length, stats: { devicesSeen: 4_000 } });
   });

@@ -43,18 +43,30 @@ afterAll(async () => {
 
 describe('a namespace without the run search attributes', () => {
   it('SEARCH_ATTRIBUTES=required: the worker refuses to start and says how to register them', async () => {
-    const error = await startWorkerProcess({ env: { ...workerEnv, SEARCH_ATTRIBUTES: 'required' } }).catch((caught: unknown) => caught);
+    const error = await startWorkerProcess({ env: { ...workerEnv, SEARCH_ATTRIBUTES: 'required' } }).catch(
+      (caught: unknown) => caught,
+    );
     const output = (error as Error).message;
-    expect(output).toContain('  - SEARCH_ATTRIBUTES=required: search attribute UkChargersSource is not registered on namespace default');
-    expect(output).toContain('  - register them with: temporal operator search-attribute create --namespace default --name UkChargersSource --name UkChargersOutcome --type Keyword');
+    expect(output).toContain(
+      '  - SEARCH_ATTRIBUTES=required: search attribute UkChargersSource is not registered on namespace default',
+    );
+    expect(output).toContain(
+      '  - register them with: temporal operator search-attribute create --namespace default --name UkChargersSource --name UkChargersOutcome --type Keyword',
+    );
   });
 
   it('SEARCH_ATTRIBUTES=auto: runs complete and write their memo only, which list and status read', async () => {
     const worker = await startWorkerProcess({ env: workerEnv });
-    expect(worker.output()).toContain('"msg":"runs write no search attributes","reason":"search attribute UkChargersSource is not registered on namespace default');
+    expect(worker.output()).toContain(
+      '"msg":"runs write no search attributes","reason":"search attribute UkChargersSource is not registered on namespace default',
+    );
 
     const workflowId = `plain-${worker.taskQueue}`;
-    const handle = await client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, { taskQueue: worker.taskQueue, workflowId, args: [{}] });
+    const handle = await client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{}],
+    });
     const report = (await handle.result()) as RunReport;
     expect(report).toMatchObject({ published: true, stats: { rows: 3 } });
 
@@ -70,6 +82,8 @@ describe('a namespace without the run search attributes', () => {
       rows: 3,
       source: registry.url('/ncr.json'),
     });
-    expect((await runCli(['status', workflowId], env)).stdout).toContain(`  outcome      published, 3 rows — ${report.publishReason}\n`);
+    expect((await runCli(['status', workflowId], env)).stdout).toContain(
+      `  outcome      published, 3 rows — ${report.publishReason}\n`,
+    );
   });
 });

@@ -50,12 +50,15 @@ beforeAll(async () => {
   registry.serve('/ncr.json', { body: payload });
   bucket = await createBucket('progress');
   const bytesPerSecond = Math.round(payload.length / READ_SECONDS);
-  harness = await startEtlHarness({}, {
-    activityDeps: (config) => ({
-      ...productionActivityDeps(config),
-      openStore: (destination) => slowReads(openBlobStore(destination), bytesPerSecond),
-    }),
-  });
+  harness = await startEtlHarness(
+    {},
+    {
+      activityDeps: (config) => ({
+        ...productionActivityDeps(config),
+        openStore: (destination) => slowReads(openBlobStore(destination), bytesPerSecond),
+      }),
+    },
+  );
 });
 
 afterAll(async () => {
@@ -68,11 +71,15 @@ describe('progress through heartbeat details', () => {
     const env = { TEMPORAL_TASK_QUEUE: harness.taskQueue };
     const handle = await harness.start({ sourceUrl: registry.url('/ncr.json'), destination: `s3://${bucket}/` });
 
-    const status = await eventually(async () => {
-      const current = await runCliJson<RunStatus>(['status', handle.workflowId, '--json'], env);
-      const devices = current.pendingActivities[0]?.progress?.devicesProcessed ?? 0;
-      return current.pendingActivities[0]?.activity === 'transform' && devices > 0 && current;
-    }, 'status shows devices processed during the transform', 90_000);
+    const status = await eventually(
+      async () => {
+        const current = await runCliJson<RunStatus>(['status', handle.workflowId, '--json'], env);
+        const devices = current.pendingActivities[0]?.progress?.devicesProcessed ?? 0;
+        return current.pendingActivities[0]?.activity === 'transform' && devices > 0 && current;
+      },
+      'status shows devices processed during the transform',
+      90_000,
+    );
     expect(status.progress).toMatchObject({ stage: 'transform', fetchRounds: 1 });
     expect(status.pendingActivities[0]).toMatchObject({ state: 'STARTED', attempt: 1 });
     expect(status.pendingActivities[0].progress!.devicesProcessed).toBeLessThan(DEVICES);

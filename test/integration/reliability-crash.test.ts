@@ -14,7 +14,12 @@ import { scaledPayload } from '../support/registryPayload';
 import { activityAttempts, activityLastFailures, eventually, runningActivity } from '../support/runInspection';
 import { startS3Proxy, type S3Proxy } from '../support/s3Proxy';
 import { createBucket, sharedMinio, sharedMinioS3Config, sharedTemporal } from '../support/services';
-import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
+import {
+  startWorkerProcess,
+  stopWorkerProcesses,
+  workerS3Environment,
+  type WorkerProcess,
+} from '../support/workerProcess';
 
 /**
  * Issue 5, behaviour 5: `kill -9` of the worker in the middle of an activity.
@@ -44,7 +49,10 @@ beforeAll(async () => {
   registry.serve('/paced.json', { body: PAYLOAD, bytesPerSecond: BYTES_PER_SECOND });
   proxy = await startS3Proxy(sharedMinio().endpoint);
   // The transform reads the staged payload (GET …/raw.json) in about five seconds.
-  proxy.throttle = { matches: ({ method, path }) => method === 'GET' && path.endsWith('/raw.json'), bytesPerSecond: BYTES_PER_SECOND };
+  proxy.throttle = {
+    matches: ({ method, path }) => method === 'GET' && path.endsWith('/raw.json'),
+    bytesPerSecond: BYTES_PER_SECOND,
+  };
   bucket = await createBucket();
   connection = await Connection.connect({ address: sharedTemporal().address });
   client = new Client({ connection, namespace: sharedTemporal().namespace });
@@ -101,7 +109,12 @@ async function killDuring(
   return report;
 }
 
-async function expectFinishedLikeUndisturbed(handle: WorkflowHandle<typeof chargerEtl>, prefix: string, report: RunReport, stage: string): Promise<void> {
+async function expectFinishedLikeUndisturbed(
+  handle: WorkflowHandle<typeof chargerEtl>,
+  prefix: string,
+  report: RunReport,
+  stage: string,
+): Promise<void> {
   expect(report.published).toBe(true);
   expect((await readBytes(await store(prefix).get('charger_models_UK.csv'))).equals(undisturbed)).toBe(true);
   // The killed attempt was retried once its heartbeats stopped.
@@ -112,7 +125,12 @@ async function expectFinishedLikeUndisturbed(handle: WorkflowHandle<typeof charg
   expect(await keysUnder(`${prefix}_staging/`)).toEqual([]);
   const historyKey = report.csv.uri.slice(`s3://${bucket}/${prefix}`.length);
   expect(await keysUnder(prefix)).toEqual(
-    ['charger_models_UK.csv', historyKey, historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json'), 'manifest.json'].sort(),
+    [
+      'charger_models_UK.csv',
+      historyKey,
+      historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json'),
+      'manifest.json',
+    ].sort(),
   );
 }
 
@@ -136,7 +154,10 @@ describe('behaviour 5: crash recovery', () => {
     const worker = await startWorkerProcess({ env: workerEnv, taskQueue });
     const handle = await start('/ncr.json', 'crash-transform/');
     const readingPayload = () =>
-      proxy.requests.some(({ method, path }) => method === 'GET' && path.includes(`/crash-transform/_staging/`) && path.endsWith('/raw.json'));
+      proxy.requests.some(
+        ({ method, path }) =>
+          method === 'GET' && path.includes(`/crash-transform/_staging/`) && path.endsWith('/raw.json'),
+      );
     const report = await killDuring(
       handle,
       worker,
@@ -164,7 +185,10 @@ describe('behaviour 5: crash recovery', () => {
     expect((await activityLastFailures(client, handle.workflowId)).fetchData).toBeUndefined();
     // …though it really was quiet for longer than the heartbeat timeout.
     expect(report.durationsMs.fetchDataMs).toBeGreaterThanOrEqual(QUIET_MS);
-    expect(registry.requests.filter((request) => request.path === path).map((request) => request.method)).toEqual(['HEAD', 'GET']);
+    expect(registry.requests.filter((request) => request.path === path).map((request) => request.method)).toEqual([
+      'HEAD',
+      'GET',
+    ]);
   });
 
   it('kill -9 of the worker between claiming the stable manifest and writing the stable CSV: a new worker writes it', async () => {

@@ -11,7 +11,12 @@ import { startFaultyRegistry, type Fault, type FaultyRegistry } from '../support
 import { samplePayload } from '../support/registryPayload';
 import { activityAttempts, failureOf } from '../support/runInspection';
 import { createBucket, sharedMinio, sharedTemporal } from '../support/services';
-import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
+import {
+  startWorkerProcess,
+  stopWorkerProcesses,
+  workerS3Environment,
+  type WorkerProcess,
+} from '../support/workerProcess';
 
 /**
  * Issue 8, point 2: the worker survives any registry response. One built worker, in a
@@ -55,7 +60,12 @@ function body(bytes: Buffer | string): HostileInput['serve'] {
 
 /** A complete response whose body claims to be gzip-encoded (the HEAD probe and the GET each take one). */
 function gzipEncoded(bytes: Buffer): HostileInput['serve'] {
-  const fault: Fault = { status: 200, contentType: 'application/json', headers: { 'Content-Encoding': 'gzip' }, body: bytes };
+  const fault: Fault = {
+    status: 200,
+    contentType: 'application/json',
+    headers: { 'Content-Encoding': 'gzip' },
+    body: bytes,
+  };
   return (path) => registry.failNext(path, [fault, fault]);
 }
 
@@ -92,9 +102,15 @@ function corpus(): HostileInput[] {
   const notAnObject = (kind: string): Expected => ({
     failsIn: 'transform',
     type: 'PayloadError',
-    message: new RegExp(`^not a registry payload: the document is ${kind}, expected an object; the registry at \\S+ sent Content-Type application/json, starting: `),
+    message: new RegExp(
+      `^not a registry payload: the document is ${kind}, expected an object; the registry at \\S+ sent Content-Type application/json, starting: `,
+    ),
   });
-  const invalidJson: Expected = { failsIn: 'transform', type: 'PayloadError', message: /^invalid JSON at byte \d+: expected .*; the registry at \S+ sent Content-Type/ };
+  const invalidJson: Expected = {
+    failsIn: 'transform',
+    type: 'PayloadError',
+    message: /^invalid JSON at byte \d+: expected .*; the registry at \S+ sent Content-Type/,
+  };
   const gzipped = gzipSync(VALID);
   const corruptGzip = Buffer.from(gzipped);
   corruptGzip[corruptGzip.length - 6] ^= 0xff; // the CRC-32 in the trailer
@@ -108,43 +124,101 @@ function corpus(): HostileInput[] {
     { name: 'a number as the document', serve: body('42'), expected: notAnObject('a number') },
     { name: 'null as the document', serve: body('null'), expected: notAnObject('null') },
     { name: 'true as the document', serve: body('true'), expected: notAnObject('true') },
-    { name: 'an empty body', serve: body(''), expected: { truncated: /^the payload is empty: expected a JSON document$/ } },
+    {
+      name: 'an empty body',
+      serve: body(''),
+      expected: { truncated: /^the payload is empty: expected a JSON document$/ },
+    },
     ...Array.from({ length: 64 }, (_, length): HostileInput => ({
       name: `the first ${length} bytes of a valid payload`,
       serve: body(VALID.subarray(0, length)),
-      expected: { truncated: length === 0 ? /^the payload is empty/ : new RegExp(`^the payload ends early at byte ${length}: `) },
+      expected: {
+        truncated: length === 0 ? /^the payload is empty/ : new RegExp(`^the payload ends early at byte ${length}: `),
+      },
     })),
     { name: '64 KiB of seeded random bytes', serve: body(random), expected: invalidJson },
-    { name: 'invalid UTF-8 inside a device field', serve: body(Buffer.from('{"ChargeDevice":[{"ChargeDeviceModel":"Bad \xff\xfe end"}]}', 'latin1')), expected: { published: true, stats: { devicesKept: 1 } } },
-    { name: 'invalid UTF-8 between values', serve: body(Buffer.from('{"ChargeDevice":[\xff]}', 'latin1')), expected: invalidJson },
-    { name: 'UTF-16 with its byte order mark', serve: body(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VALID.toString('utf8'), 'utf16le')])), expected: invalidJson },
+    {
+      name: 'invalid UTF-8 inside a device field',
+      serve: body(Buffer.from('{"ChargeDevice":[{"ChargeDeviceModel":"Bad \xff\xfe end"}]}', 'latin1')),
+      expected: { published: true, stats: { devicesKept: 1 } },
+    },
+    {
+      name: 'invalid UTF-8 between values',
+      serve: body(Buffer.from('{"ChargeDevice":[\xff]}', 'latin1')),
+      expected: invalidJson,
+    },
+    {
+      name: 'UTF-16 with its byte order mark',
+      serve: body(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VALID.toString('utf8'), 'utf16le')])),
+      expected: invalidJson,
+    },
     { name: 'a NUL byte between values', serve: body('{"ChargeDevice":[\u0000]}'), expected: invalidJson },
-    { name: 'a NUL byte inside a string', serve: body('{"ChargeDevice":[{"ChargeDeviceModel":"a\u0000b"}]}'), expected: invalidJson },
+    {
+      name: 'a NUL byte inside a string',
+      serve: body('{"ChargeDevice":[{"ChargeDeviceModel":"a\u0000b"}]}'),
+      expected: invalidJson,
+    },
     {
       name: '1,000,000 nested arrays inside a device',
-      serve: body(`{"ChargeDevice":[{"ChargeDeviceModel":"Deep","Nested":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}]}`),
+      serve: body(
+        `{"ChargeDevice":[{"ChargeDeviceModel":"Deep","Nested":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}]}`,
+      ),
       expected: { published: true, stats: { devicesKept: 1 } },
     },
-    { heavy: true, name: 'a 300 MB string in a field the transform reads', serve: hugeValue('ChargeDeviceManufacturer'), expected: { published: true, stats: { devicesSeen: 2, devicesKept: 1, oversizedRecords: 1 } } },
-    { heavy: true, name: 'a 300 MB string in a field the transform ignores', serve: hugeValue('ChargeDeviceName'), expected: { published: true, stats: { devicesSeen: 2, devicesKept: 2, oversizedRecords: 0 } } },
+    {
+      heavy: true,
+      name: 'a 300 MB string in a field the transform reads',
+      serve: hugeValue('ChargeDeviceManufacturer'),
+      expected: { published: true, stats: { devicesSeen: 2, devicesKept: 1, oversizedRecords: 1 } },
+    },
+    {
+      heavy: true,
+      name: 'a 300 MB string in a field the transform ignores',
+      serve: hugeValue('ChargeDeviceName'),
+      expected: { published: true, stats: { devicesSeen: 2, devicesKept: 2, oversizedRecords: 0 } },
+    },
     {
       name: 'numbers beyond double range (1e400, -1e400, 1e-400)',
-      serve: body('{"ChargeDevice":[{"ChargeDeviceModel":1e400,"LocationType":-1e400,"ChargeDeviceManufacturer":1e-400}]}'),
+      serve: body(
+        '{"ChargeDevice":[{"ChargeDeviceModel":1e400,"LocationType":-1e400,"ChargeDeviceManufacturer":1e-400}]}',
+      ),
       expected: { published: true, stats: { devicesKept: 1 } },
     },
-    { name: 'a gzip payload cut short', serve: body(gzipped.subarray(0, gzipped.length - 10)), expected: { truncated: /^the gzip payload ends early after \d+ compressed bytes$/ } },
-    { name: 'a corrupt gzip payload', serve: body(corruptGzip), expected: { failsIn: 'transform', type: 'PayloadError', message: /^invalid gzip data within the first \d+ compressed bytes: / } },
+    {
+      name: 'a gzip payload cut short',
+      serve: body(gzipped.subarray(0, gzipped.length - 10)),
+      expected: { truncated: /^the gzip payload ends early after \d+ compressed bytes$/ },
+    },
+    {
+      name: 'a corrupt gzip payload',
+      serve: body(corruptGzip),
+      expected: {
+        failsIn: 'transform',
+        type: 'PayloadError',
+        message: /^invalid gzip data within the first \d+ compressed bytes: /,
+      },
+    },
     {
       name: 'a gzip bomb sent with Content-Encoding: gzip',
       heavy: true,
       serve: gzipEncoded(bomb),
-      expected: { failsIn: 'fetchData', type: 'SourceError', message: new RegExp(`^decoded body from \\S+ exceeds the limit of ${MAX_BYTES} bytes$`) },
+      expected: {
+        failsIn: 'fetchData',
+        type: 'SourceError',
+        message: new RegExp(`^decoded body from \\S+ exceeds the limit of ${MAX_BYTES} bytes$`),
+      },
     },
     {
       name: 'a gzip bomb sent as the payload itself',
       heavy: true,
       serve: body(bomb),
-      expected: { failsIn: 'transform', type: 'PayloadError', message: new RegExp(`^the gzip payload inflates past the limit of ${MAX_BYTES} bytes after \\d+ compressed bytes; `) },
+      expected: {
+        failsIn: 'transform',
+        type: 'PayloadError',
+        message: new RegExp(
+          `^the gzip payload inflates past the limit of ${MAX_BYTES} bytes after \\d+ compressed bytes; `,
+        ),
+      },
     },
   ];
 }
@@ -153,7 +227,10 @@ beforeAll(async () => {
   registry = await startFaultyRegistry();
   bucket = await createBucket();
   built = await buildWorker();
-  worker = await startWorkerProcess({ env: { ...workerS3Environment(sharedMinio()), SOURCE_MAX_BYTES: String(MAX_BYTES) }, entry: built.entry });
+  worker = await startWorkerProcess({
+    env: { ...workerS3Environment(sharedMinio()), SOURCE_MAX_BYTES: String(MAX_BYTES) },
+    entry: built.entry,
+  });
   // The corpus's peak, not start-up's.
   await worker.resetPeakRss();
   connection = await Connection.connect({ address: sharedTemporal().address });

@@ -10,7 +10,12 @@ import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegis
 import { readBytes } from '../support/generatedBody';
 import { scaledPayload } from '../support/registryPayload';
 import { createBucket, sharedMinio, sharedMinioS3Config, sharedTemporal } from '../support/services';
-import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
+import {
+  startWorkerProcess,
+  stopWorkerProcesses,
+  workerS3Environment,
+  type WorkerProcess,
+} from '../support/workerProcess';
 
 /**
  * Issue 5, behaviour 9: one worker process, as `npm run build` makes it, with
@@ -74,7 +79,11 @@ describe('behaviour 9: load', () => {
     );
 
     for (const [index, report] of reports.entries()) {
-      expect(report).toMatchObject({ published: true, rawBytes: PAYLOAD.length, destination: `s3://${bucket}/load-${index}/` });
+      expect(report).toMatchObject({
+        published: true,
+        rawBytes: PAYLOAD.length,
+        destination: `s3://${bucket}/load-${index}/`,
+      });
       const store = openBlobStore(report.destination, { s3ClientConfig: sharedMinioS3Config() });
       expect((await readBytes(await store.get('charger_models_UK.csv'))).equals(expected), `run ${index}`).toBe(true);
       const staged: string[] = [];

@@ -12,7 +12,12 @@ import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegis
 import { samplePayload } from '../support/registryPayload';
 import { activityAttempts, failureOf } from '../support/runInspection';
 import { createBucket, sharedMinio, sharedTemporal } from '../support/services';
-import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
+import {
+  startWorkerProcess,
+  stopWorkerProcesses,
+  workerS3Environment,
+  type WorkerProcess,
+} from '../support/workerProcess';
 
 /**
  * Issue 8, point 1: a registry answering `200 application/json` with a JSON array made
@@ -80,7 +85,11 @@ describe('poison response', () => {
         `not a registry payload: the document is an array, expected an object; the registry at ${url} sent Content-Type application/json, starting: [1,2,3]`,
       );
       // A crashed worker would have cost a 30 s heartbeat timeout and a retry on a worker that is not there.
-      expect(await activityAttempts(client, handle.workflowId)).toEqual({ checkStatus: [1], fetchData: [1], transform: [1] });
+      expect(await activityAttempts(client, handle.workflowId)).toEqual({
+        checkStatus: [1],
+        fetchData: [1],
+        transform: [1],
+      });
       expect(isAlive(worker.pid)).toBe(true);
       expect(worker.output()).not.toContain("Unhandled 'error' event");
 

@@ -101,7 +101,12 @@ class SteppedStore extends GatedStore {
 const OPTIONS = { force: false, maxDropFraction: 0.3 };
 
 /** A run that has transformed `csv`: its history copy is written, its manifest returned. */
-async function stagedRun(store: BlobStore, label: string, runStartedAt: string, csv = `Count\n${label}\n`): Promise<Manifest> {
+async function stagedRun(
+  store: BlobStore,
+  label: string,
+  runStartedAt: string,
+  csv = `Count\n${label}\n`,
+): Promise<Manifest> {
   const runId = `${label}-${randomBytes(3).toString('hex')}`;
   const historyCsvKey = `${historyPrefix(runStartedAt, runId)}${CSV_FILE_NAME}`;
   await store.put(historyCsvKey, csv);
@@ -148,7 +153,10 @@ afterAll(async () => {
 });
 
 const backends: Array<[string, () => BlobStore]> = [
-  ['MinIO', () => openBlobStore(`s3://${bucket}/${randomBytes(4).toString('hex')}/`, { s3ClientConfig: sharedMinioS3Config() })],
+  [
+    'MinIO',
+    () => openBlobStore(`s3://${bucket}/${randomBytes(4).toString('hex')}/`, { s3ClientConfig: sharedMinioS3Config() }),
+  ],
   ['a local directory', () => openBlobStore(`file:${join(localRoot, randomBytes(4).toString('hex'))}`)],
 ];
 
@@ -175,7 +183,10 @@ describe.each(backends)('behaviour 4: overlapping runs publishing to %s', (_back
 
     expect(await publish(store, newer)).toMatchObject({ action: 'published' });
     claim.release();
-    expect(await olderPublish).toMatchObject({ action: 'superseded', reason: expect.stringContaining('started later') });
+    expect(await olderPublish).toMatchObject({
+      action: 'superseded',
+      reason: expect.stringContaining('started later'),
+    });
     expect(await stableState(store)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
   });
 
@@ -249,7 +260,10 @@ describe.each(backends)('behaviour 4: overlapping runs publishing to %s', (_back
     // The claim stands; the CSV is still the previous run's.
     expect(await stableState(store)).toEqual({ csv: 'Count\nprevious\n', manifestRunId: run.runId });
 
-    expect(await publish(store, run)).toEqual({ action: 'published', reason: 'claimed by an earlier attempt of this run' });
+    expect(await publish(store, run)).toEqual({
+      action: 'published',
+      reason: 'claimed by an earlier attempt of this run',
+    });
     expect(await stableState(store)).toEqual({ csv: 'Count\nrun\n', manifestRunId: run.runId });
     // A further retry finds everything in place and writes nothing.
     const before = await store.head('charger_models_UK.csv');
@@ -266,11 +280,17 @@ describe.each(backends)('behaviour 4: overlapping runs publishing to %s', (_back
     await expect(killed).rejects.toThrow(/worker killed/);
 
     const next = await stagedRun(store, 'next', NEWER, 'Count\nsame data\n');
-    expect(await publish(store, next)).toMatchObject({ action: 'published', reason: expect.stringContaining('restored it') });
+    expect(await publish(store, next)).toMatchObject({
+      action: 'published',
+      reason: expect.stringContaining('restored it'),
+    });
     expect((await stableState(store)).csv).toBe('Count\nsame data\n');
     // Now the stable key holds that data, the next identical run leaves it alone.
     const again = await stagedRun(store, 'again', '2026-11-22T06:00:00.000Z', 'Count\nsame data\n');
-    expect(await publish(store, again)).toEqual({ action: 'unchanged', reason: 'the CSV is identical to the published one' });
+    expect(await publish(store, again)).toEqual({
+      action: 'unchanged',
+      reason: 'the CSV is identical to the published one',
+    });
   });
 });
 
@@ -376,7 +396,10 @@ async function publishWithRetries(store: BlobStore, run: Manifest): Promise<Publ
 const CONTENTS = ['Count\nX\n', 'Count\nY\n', 'Count\nZ\n'];
 const contender = fc.record({
   csv: fc.constantFrom(...CONTENTS),
-  crashAtCall: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 16 }), weight: 1 }),
+  crashAtCall: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 2 },
+    { arbitrary: fc.integer({ min: 1, max: 16 }), weight: 1 },
+  ),
 });
 /**
  * A published CSV, three runs in start order (few distinct CSVs, so identical bytes are
@@ -386,7 +409,10 @@ const contender = fc.record({
 const scenarios = fc.record({
   previous: fc.constantFrom(...CONTENTS),
   runs: fc.tuple(contender, contender, contender),
-  schedule: fc.array(fc.record({ publisher: fc.nat({ max: 5 }), calls: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 20 }),
+  schedule: fc.array(fc.record({ publisher: fc.nat({ max: 5 }), calls: fc.integer({ min: 1, max: 12 }) }), {
+    minLength: 1,
+    maxLength: 20,
+  }),
 });
 type Scenario = typeof scenarios extends fc.Arbitrary<infer Drawn> ? Drawn : never;
 
@@ -414,40 +440,45 @@ const interleavingBackends: Array<[string, () => BlobStore, number]> = [
   [backends[1][0], backends[1][1], 200],
 ];
 
-describe.each(interleavingBackends)('behaviour 4: three runs publishing to %s in random interleavings', (_backend, openStore, numRuns) => {
-  it("end with the stable CSV the stable manifest describes, and it is the newest claimant's", async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarios, async ({ previous, runs, schedule }) => {
-        const store = openStore();
-        const published = await stagedRun(store, 'previous', '2026-11-20T06:00:00.000Z', previous);
-        await publish(store, published);
-        const staged = await Promise.all(
-          runs.map(({ csv }, index) => stagedRun(store, `run${index}`, `2026-11-21T06:00:0${index}.000Z`, csv)),
-        );
-        const publishers = runs.map(({ crashAtCall }, index) => new TurnTakingStore(store, `run${index}`, crashAtCall));
-        const outcomes = staged.map((run, index) =>
-          publishWithRetries(publishers[index], run).finally(() => publishers[index].finished()),
-        );
-        const trace: string[] = [];
-        await interleave(publishers, schedule, trace);
-        const ended = await Promise.all(outcomes);
+describe.each(interleavingBackends)(
+  'behaviour 4: three runs publishing to %s in random interleavings',
+  (_backend, openStore, numRuns) => {
+    it("end with the stable CSV the stable manifest describes, and it is the newest claimant's", async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarios, async ({ previous, runs, schedule }) => {
+          const store = openStore();
+          const published = await stagedRun(store, 'previous', '2026-11-20T06:00:00.000Z', previous);
+          await publish(store, published);
+          const staged = await Promise.all(
+            runs.map(({ csv }, index) => stagedRun(store, `run${index}`, `2026-11-21T06:00:0${index}.000Z`, csv)),
+          );
+          const publishers = runs.map(
+            ({ crashAtCall }, index) => new TurnTakingStore(store, `run${index}`, crashAtCall),
+          );
+          const outcomes = staged.map((run, index) =>
+            publishWithRetries(publishers[index], run).finally(() => publishers[index].finished()),
+          );
+          const trace: string[] = [];
+          await interleave(publishers, schedule, trace);
+          const ended = await Promise.all(outcomes);
 
-        const why = `after the turns\n  ${trace.join('\n  ')}\nthe outcomes were ${JSON.stringify(ended)}`;
-        const manifest = JSON.parse(await readText(await store.get('manifest.json'))) as Manifest;
-        const csv = await readText(await store.get('charger_models_UK.csv'));
-        // The invariant: the stable CSV is the one the stable manifest describes.
-        expect(createHash('sha256').update(csv).digest('hex'), why).toBe(manifest.csv.sha256);
-        expect(csv, why).toBe(await readText(await store.get(manifest.csv.key)));
-        // Never older than the newest claim: the newest run that wrote the manifest holds it, and its CSV is published.
-        const newestClaim = publishers.map((publisher) => publisher.claimed).lastIndexOf(true);
-        if (newestClaim === -1) {
-          expect(manifest.runId, why).toBe(published.runId);
-        } else {
-          expect(manifest.runId, why).toBe(staged[newestClaim].runId);
-          expect(ended[newestClaim], why).toMatchObject({ action: 'published' });
-        }
-      }),
-      { numRuns, examples: [[crashRightAfterAnAbaWrite]] },
-    );
-  });
-});
+          const why = `after the turns\n  ${trace.join('\n  ')}\nthe outcomes were ${JSON.stringify(ended)}`;
+          const manifest = JSON.parse(await readText(await store.get('manifest.json'))) as Manifest;
+          const csv = await readText(await store.get('charger_models_UK.csv'));
+          // The invariant: the stable CSV is the one the stable manifest describes.
+          expect(createHash('sha256').update(csv).digest('hex'), why).toBe(manifest.csv.sha256);
+          expect(csv, why).toBe(await readText(await store.get(manifest.csv.key)));
+          // Never older than the newest claim: the newest run that wrote the manifest holds it, and its CSV is published.
+          const newestClaim = publishers.map((publisher) => publisher.claimed).lastIndexOf(true);
+          if (newestClaim === -1) {
+            expect(manifest.runId, why).toBe(published.runId);
+          } else {
+            expect(manifest.runId, why).toBe(staged[newestClaim].runId);
+            expect(ended[newestClaim], why).toMatchObject({ action: 'published' });
+          }
+        }),
+        { numRuns, examples: [[crashRightAfterAnAbaWrite]] },
+      );
+    });
+  },
+);

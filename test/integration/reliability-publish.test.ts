@@ -21,7 +21,9 @@ import { createBucket, sharedMinioS3Config } from '../support/services';
 const FULL = scaledPayload(1_000); // devicesKept 600
 const SLIGHTLY_SMALLER = scaledPayload(800); // 480: −20 %, within the limit
 const SHRUNK = scaledPayload(600); // 360: −40 %, beyond it
-const EMPTY = Buffer.from(JSON.stringify({ Scheme: JSON.parse(samplePayload().toString('utf8')).Scheme, ChargeDevice: [] }));
+const EMPTY = Buffer.from(
+  JSON.stringify({ Scheme: JSON.parse(samplePayload().toString('utf8')).Scheme, ChargeDevice: [] }),
+);
 
 let registry: FaultyRegistry;
 let harness: EtlHarness;
@@ -141,7 +143,9 @@ describe('behaviour 3: publish guard', () => {
       const kept = /the new CSV is kept at (s3:\/\/\S+charger_models_UK\.csv)/.exec(failure.message)?.[1];
       expect(kept).toBeDefined();
       const store = openBlobStore(target);
-      expect((await readBytes(await store.get(kept!.slice(target.length)))).equals(await offlineCsv(SHRUNK))).toBe(true);
+      expect((await readBytes(await store.get(kept!.slice(target.length)))).equals(await offlineCsv(SHRUNK))).toBe(
+        true,
+      );
     });
 
     it('zero devices after a non-empty publish is refused', async () => {
@@ -174,7 +178,11 @@ describe('behaviour 4: idempotent publishing', () => {
     const first = await (await runOf('/full.json', target)).result();
     const second = await (await runOf('/full.json', target)).result();
 
-    expect(second).toMatchObject({ published: false, unchanged: true, publishReason: 'the CSV is identical to the published one' });
+    expect(second).toMatchObject({
+      published: false,
+      unchanged: true,
+      publishReason: 'the CSV is identical to the published one',
+    });
     expect(second.csv.sha256).toBe(first.csv.sha256);
     expect(await versionsOf(target, 'charger_models_UK.csv')).toBe(1);
     expect(await versionsOf(target, 'manifest.json')).toBe(1);
@@ -200,7 +208,9 @@ describe('behaviour 4: overlapping runs to one destination', () => {
 
     const olderReport = await older.result();
     expect(olderReport).toMatchObject({ published: false, unchanged: false });
-    expect(olderReport.publishReason).toMatch(new RegExp(`run ${newerReport.runId} started later .* and has already published`));
+    expect(olderReport.publishReason).toMatch(
+      new RegExp(`run ${newerReport.runId} started later .* and has already published`),
+    );
     const published = await stable(target);
     expect(published.manifest.runId).toBe(newerReport.runId);
     expect(published.csv.equals(await offlineCsv(SLIGHTLY_SMALLER))).toBe(true);
@@ -236,7 +246,12 @@ describe('behaviour 4: overlapping runs to one destination', () => {
     newestClaimed.release();
     const reports = await Promise.all(handles.map((handle) => handle.result()));
     const manifests = await Promise.all(
-      reports.map(async (report) => JSON.parse(await readText(await openBlobStore(target).get(report.manifestUri.slice(target.length)))) as Manifest),
+      reports.map(
+        async (report) =>
+          JSON.parse(
+            await readText(await openBlobStore(target).get(report.manifestUri.slice(target.length))),
+          ) as Manifest,
+      ),
     );
     // The order the server recorded the starts in is the order the runs publish in.
     const started = await Promise.all(handles.map(async (handle) => (await handle.describe()).startTime.toISOString()));
@@ -246,7 +261,9 @@ describe('behaviour 4: overlapping runs to one destination', () => {
     const newest = reports.at(-1)!;
     expect(newest.published).toBe(true);
     expect(reports[0]).toMatchObject({ published: false, unchanged: false });
-    expect(reports[0].publishReason).toMatch(new RegExp(`run ${newest.runId} started later .* and has already published`));
+    expect(reports[0].publishReason).toMatch(
+      new RegExp(`run ${newest.runId} started later .* and has already published`),
+    );
     // The others raced the newest run: each published before it claimed, or was superseded.
     for (const report of reports.slice(1, -1)) {
       if (!report.published) expect(report.publishReason).toMatch(/started later|claimed the stable key/);
@@ -257,11 +274,14 @@ describe('behaviour 4: overlapping runs to one destination', () => {
     // Every write of the stable key and of its manifest came from a run started after the one it replaced.
     const startOrder = (sha256: string) => reports.findIndex((report) => report.csv.sha256 === sha256);
     const csvWrites = (await writesOf(target, 'charger_models_UK.csv')).map((csv) => startOrder(sha256Of(csv)));
-    const manifestWrites = (await writesOf(target, 'manifest.json')).map(
-      (manifest) => startOrder((JSON.parse(manifest.toString('utf8')) as Manifest).csv.sha256),
+    const manifestWrites = (await writesOf(target, 'manifest.json')).map((manifest) =>
+      startOrder((JSON.parse(manifest.toString('utf8')) as Manifest).csv.sha256),
     );
     for (const writes of [csvWrites, manifestWrites]) {
-      expect(writes.every((index, position) => index >= 0 && (position === 0 || index > writes[position - 1])), String(writes)).toBe(true);
+      expect(
+        writes.every((index, position) => index >= 0 && (position === 0 || index > writes[position - 1])),
+        String(writes),
+      ).toBe(true);
       expect(writes.at(-1)).toBe(reports.length - 1);
     }
   });

@@ -12,7 +12,12 @@ import { startFaultyRegistry, type FaultyRegistry } from '../support/faultyRegis
 import { samplePayload } from '../support/registryPayload';
 import { failureOf, historyEventTexts, historyText } from '../support/runInspection';
 import { sharedTemporal, startOwnMinio, uniqueBucketName } from '../support/services';
-import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
+import {
+  startWorkerProcess,
+  stopWorkerProcesses,
+  workerS3Environment,
+  type WorkerProcess,
+} from '../support/workerProcess';
 
 /**
  * Issue 5, behaviour 7: credentials never reach workflow inputs, results, history,
@@ -42,7 +47,9 @@ const runIds: string[] = [];
 beforeAll(async () => {
   registry = await startFaultyRegistry();
   registry.serve('/ncr.json', { body: samplePayload() });
-  minio = await startOwnMinio({ credentials: { accessKeyId: SECRETS.awsAccessKeyId, secretAccessKey: SECRETS.awsSecretAccessKey } });
+  minio = await startOwnMinio({
+    credentials: { accessKeyId: SECRETS.awsAccessKeyId, secretAccessKey: SECRETS.awsSecretAccessKey },
+  });
   bucket = uniqueBucketName('secrets');
   await minio.createBucket(bucket);
   const sourceUrl = new URL(registry.url('/ncr.json'));
@@ -87,7 +94,8 @@ function secretsIn(text: string): string[] {
     .map(([name]) => name);
 }
 
-const REDACTED_SOURCE = () => `http://REDACTED@127.0.0.1:${new URL(registry.origin).port}/ncr.json?format=json&apikey=REDACTED`;
+const REDACTED_SOURCE = () =>
+  `http://REDACTED@127.0.0.1:${new URL(registry.origin).port}/ncr.json?format=json&apikey=REDACTED`;
 
 describe('behaviour 7: secrets', () => {
   it('a successful run reports the source URL redacted', async () => {
@@ -149,7 +157,9 @@ describe('behaviour 7: secrets', () => {
       expect(failure.message).not.toContain(inputSecret);
       // Temporal stores the input as given, but nothing after it repeats it, and nothing ran.
       const events = await historyEventTexts(client, handle.workflowId);
-      expect(events.filter((event) => event.text.includes(inputSecret)).map((event) => event.type)).toEqual(['workflowExecutionStarted']);
+      expect(events.filter((event) => event.text.includes(inputSecret)).map((event) => event.type)).toEqual([
+        'workflowExecutionStarted',
+      ]);
       expect(events.map((event) => event.type)).not.toContain('activityTaskScheduled');
       expect(events.map((event) => event.type)).not.toContain('markerRecorded');
       expect(registry.requests.length).toBe(before);
@@ -162,10 +172,25 @@ describe('behaviour 7: secrets', () => {
     const workflowId = `secrets-cli-${randomBytes(4).toString('hex')}`;
     const result = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/client.ts', 'run', '--json', '--workflow-id', workflowId, '--source-url', `http://cli-user:${inputSecret}@127.0.0.1/ncr.json`],
+      [
+        '--import',
+        'tsx',
+        'src/client.ts',
+        'run',
+        '--json',
+        '--workflow-id',
+        workflowId,
+        '--source-url',
+        `http://cli-user:${inputSecret}@127.0.0.1/ncr.json`,
+      ],
       {
         cwd: join(__dirname, '..', '..'),
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: sharedTemporal().address, TEMPORAL_TASK_QUEUE: worker.taskQueue },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TEMPORAL_ADDRESS: sharedTemporal().address,
+          TEMPORAL_TASK_QUEUE: worker.taskQueue,
+        },
       },
     ).then(
       () => ({ code: 0, stderr: '' }),

@@ -95,11 +95,18 @@ describe('behaviour 1: source faults', () => {
     const [first, second] = secondsBetween(requests);
     expect(first).toBeGreaterThanOrEqual(1.9);
     expect(second).toBeGreaterThanOrEqual(3.9);
-    expect(await activityAttempts(harness.client, handle.workflowId)).toMatchObject({ checkStatus: [3], fetchData: [2] });
+    expect(await activityAttempts(harness.client, handle.workflowId)).toMatchObject({
+      checkStatus: [3],
+      fetchData: [2],
+    });
   });
 
   it('timeouts (no response headers in time, a body that stalls) are retried and the run succeeds', async () => {
-    const path = servePath([{}, { delayMs: CONNECT_TIMEOUT_MS + 3_000 }, { stallAfterBytes: 1_000, stallMs: IDLE_TIMEOUT_MS + 3_000 }]);
+    const path = servePath([
+      {},
+      { delayMs: CONNECT_TIMEOUT_MS + 3_000 },
+      { stallAfterBytes: 1_000, stallMs: IDLE_TIMEOUT_MS + 3_000 },
+    ]);
     const destination = freshDestination();
     const handle = await harness.start({ sourceUrl: registry.url(path), destination });
     const report = await handle.result();
@@ -179,7 +186,10 @@ describe('behaviour 1: source faults', () => {
     expect((await stableCsv(destination)).equals(expectedCsv)).toBe(true);
     expect(await progressOf(handle)).toMatchObject({ stage: 'done', fetchRounds: 2 });
     // The truncated payload's transform failed once and was not retried in place.
-    expect(await activityAttempts(harness.client, handle.workflowId)).toMatchObject({ fetchData: [1, 1], transform: [1, 1] });
+    expect(await activityAttempts(harness.client, handle.workflowId)).toMatchObject({
+      fetchData: [1, 1],
+      transform: [1, 1],
+    });
   });
 
   it('a payload that stays truncated is fetched 3 times in all, then the run fails non-retryably with TruncatedPayloadError', async () => {
@@ -190,13 +200,18 @@ describe('behaviour 1: source faults', () => {
 
     expect(failure).toMatchObject({ activityType: 'transform', type: 'TruncatedPayloadError' });
     // Three rounds of fetchData then transform, each on its first attempt: no retry in place, and no fourth round.
-    expect(await activityAttempts(harness.client, handle.workflowId)).toEqual({ checkStatus: [1], fetchData: [1, 1, 1], transform: [1, 1, 1] });
+    expect(await activityAttempts(harness.client, handle.workflowId)).toEqual({
+      checkStatus: [1],
+      fetchData: [1, 1, 1],
+      transform: [1, 1, 1],
+    });
     expect(requestsTo(path).map((request) => request.method)).toEqual(['HEAD', 'GET', 'GET', 'GET']);
     expect(await progressOf(handle)).toMatchObject({ stage: 'failed', failedStage: 'transform', fetchRounds: 3 });
   });
 
   it('status 200 with an HTML page fails non-retryably, with the content type and a snippet', async () => {
-    const page = '<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head><body>Back at 06:00</body></html>';
+    const page =
+      '<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head><body>Back at 06:00</body></html>';
     const path = servePath([{}, { body: page, contentType: 'text/html; charset=utf-8' }]);
     const handle = await harness.start({ sourceUrl: registry.url(path), destination: freshDestination() });
     const failure = await failureOf(handle);
@@ -209,7 +224,10 @@ describe('behaviour 1: source faults', () => {
   });
 
   it('status 200 with JSON that is not a registry payload fails non-retryably, with the content type and a snippet', async () => {
-    const path = servePath([{}, { body: '{"error": "API quota exceeded", "code": 42}', contentType: 'application/json' }]);
+    const path = servePath([
+      {},
+      { body: '{"error": "API quota exceeded", "code": 42}', contentType: 'application/json' },
+    ]);
     const handle = await harness.start({ sourceUrl: registry.url(path), destination: freshDestination() });
     const failure = await failureOf(handle);
 
@@ -223,14 +241,18 @@ describe('behaviour 1: source faults', () => {
 
   it('a body larger than SOURCE_MAX_BYTES fails non-retryably, declared or not', async () => {
     const declared = servePath([], scaledPayload(1_000));
-    const declaredFailure = await failureOf(await harness.start({ sourceUrl: registry.url(declared), destination: freshDestination() }));
+    const declaredFailure = await failureOf(
+      await harness.start({ sourceUrl: registry.url(declared), destination: freshDestination() }),
+    );
     expect(declaredFailure).toMatchObject({ activityType: 'checkStatus', type: 'SourceError', nonRetryable: true });
     expect(declaredFailure.message).toContain(`over the limit of ${MAX_BYTES} bytes`);
 
     // Sent chunked, without Content-Length: only counting the bytes can stop it.
     const chunked = `/chunked-${randomBytes(4).toString('hex')}.json`;
     registry.serveStream(chunked, () => generatedBody(3 * MAX_BYTES));
-    const chunkedFailure = await failureOf(await harness.start({ sourceUrl: registry.url(chunked), destination: freshDestination() }));
+    const chunkedFailure = await failureOf(
+      await harness.start({ sourceUrl: registry.url(chunked), destination: freshDestination() }),
+    );
     expect(chunkedFailure).toMatchObject({ activityType: 'fetchData', type: 'SourceError', nonRetryable: true });
     expect(chunkedFailure.message).toContain(`exceeds the limit of ${MAX_BYTES} bytes`);
     expect(requestsTo(chunked).map((request) => request.method)).toEqual(['HEAD', 'GET']);
@@ -243,7 +265,16 @@ describe('behaviour 2: bad records', () => {
     const withBadRecords = Buffer.from(
       JSON.stringify({
         Scheme: sample.Scheme,
-        ChargeDevice: [null, ...sample.ChargeDevice.slice(0, 2), 42, 'not a device', [1, 2], true, { ChargeDeviceModel: { nested: true } }, ...sample.ChargeDevice.slice(2)],
+        ChargeDevice: [
+          null,
+          ...sample.ChargeDevice.slice(0, 2),
+          42,
+          'not a device',
+          [1, 2],
+          true,
+          { ChargeDeviceModel: { nested: true } },
+          ...sample.ChargeDevice.slice(2),
+        ],
       }),
     );
     const destination = freshDestination();
@@ -268,7 +299,9 @@ describe('behaviour 8: SSRF guard', () => {
   });
 
   it('a URL that is not http or https fails non-retryably', async () => {
-    const failure = await failureOf(await harness.start({ sourceUrl: 'file:///etc/passwd', destination: freshDestination() }));
+    const failure = await failureOf(
+      await harness.start({ sourceUrl: 'file:///etc/passwd', destination: freshDestination() }),
+    );
     expect(failure).toMatchObject({ activityType: 'checkStatus', type: 'SourceError', nonRetryable: true });
     expect(failure.message).toContain('only http and https URLs are allowed');
   });
@@ -277,7 +310,9 @@ describe('behaviour 8: SSRF guard', () => {
     const target = servePath();
     const hop = `/hop-${randomBytes(4).toString('hex')}`;
     registry.redirect(hop, registry.url(target).replace('127.0.0.1', 'localhost'));
-    const failure = await failureOf(await harness.start({ sourceUrl: registry.url(hop), destination: freshDestination() }));
+    const failure = await failureOf(
+      await harness.start({ sourceUrl: registry.url(hop), destination: freshDestination() }),
+    );
 
     expect(failure).toMatchObject({ type: 'SourceError', nonRetryable: true });
     expect(failure.message).toContain('host localhost is not in the allowed hosts');
@@ -299,7 +334,9 @@ describe('behaviour 10: conditional fetch', () => {
     expect(firstGet.at(-1)?.headers['if-none-match']).toBeUndefined();
 
     const second = await run({ sourceUrl, destination });
-    const secondGet = requestsTo(path).filter((request) => request.method === 'GET').at(-1);
+    const secondGet = requestsTo(path)
+      .filter((request) => request.method === 'GET')
+      .at(-1);
     expect(secondGet?.headers).toMatchObject({ 'if-none-match': '"v7"', 'if-modified-since': lastModified });
     expect(second).toMatchObject({
       published: false,
@@ -319,7 +356,9 @@ describe('behaviour 10: conditional fetch', () => {
     expect(keys.filter((key) => key.includes(second.runId))).toEqual([]);
 
     const forced = await run({ sourceUrl, destination, force: true });
-    const forcedGet = requestsTo(path).filter((request) => request.method === 'GET').at(-1);
+    const forcedGet = requestsTo(path)
+      .filter((request) => request.method === 'GET')
+      .at(-1);
     expect(forcedGet?.headers['if-none-match']).toBeUndefined();
     expect(forcedGet?.headers['if-modified-since']).toBeUndefined();
     expect(forced).toMatchObject({ published: false, unchanged: true, rawBytes: PAYLOAD.length });
@@ -329,7 +368,11 @@ describe('behaviour 10: conditional fetch', () => {
     const changed = scaledPayload(10);
     registry.serve(path, { body: changed, etag: '"v8"', lastModified: 'Wed, 25 Nov 2026 06:00:00 GMT' });
     const fresh = await run({ sourceUrl, destination });
-    expect(requestsTo(path).filter((request) => request.method === 'GET').at(-1)?.headers['if-none-match']).toBe('"v7"');
+    expect(
+      requestsTo(path)
+        .filter((request) => request.method === 'GET')
+        .at(-1)?.headers['if-none-match'],
+    ).toBe('"v7"');
     expect(fresh).toMatchObject({ published: true, unchanged: false, rawBytes: changed.length });
     expect((await stableCsv(destination)).equals(await offlineCsv(changed))).toBe(true);
   });

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChargerEtlInput, RunReport } from '../../src/domain/runReport';
@@ -14,7 +19,12 @@ import { scaledPayload } from '../support/registryPayload';
 import { activityAttempts, activityLastFailures, failureOf, progressOf } from '../support/runInspection';
 import { startS3Proxy, type ProxiedRequest, type S3Proxy } from '../support/s3Proxy';
 import { sharedTemporal, startOwnMinio, uniqueBucketName } from '../support/services';
-import { startWorkerProcess, stopWorkerProcesses, workerS3Environment, type WorkerProcess } from '../support/workerProcess';
+import {
+  startWorkerProcess,
+  stopWorkerProcesses,
+  workerS3Environment,
+  type WorkerProcess,
+} from '../support/workerProcess';
 
 /**
  * Issue 5, behaviour 6: S3 faults, on a MinIO of this file's own that the test
@@ -48,7 +58,12 @@ beforeAll(async () => {
   await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   [worker, badCredentialsWorker] = await Promise.all([
     startWorkerProcess({ env: workerS3Environment(minio, proxy.endpoint) }),
-    startWorkerProcess({ env: { ...workerS3Environment(minio, proxy.endpoint), AWS_SECRET_ACCESS_KEY: `wrong-${randomBytes(8).toString('hex')}` } }),
+    startWorkerProcess({
+      env: {
+        ...workerS3Environment(minio, proxy.endpoint),
+        AWS_SECRET_ACCESS_KEY: `wrong-${randomBytes(8).toString('hex')}`,
+      },
+    }),
   ]);
   connection = await Connection.connect({ address: sharedTemporal().address });
   client = new Client({ connection, namespace: sharedTemporal().namespace });
@@ -92,7 +107,12 @@ async function runThroughOutage(matches: (request: ProxiedRequest, root: string)
 }
 
 /** `activity` failed on the outage, was retried, and the run published `payload`'s CSV. */
-async function expectRetriedThroughOutage(handle: WorkflowHandle<typeof chargerEtl>, report: RunReport, activity: string, payload: Buffer): Promise<void> {
+async function expectRetriedThroughOutage(
+  handle: WorkflowHandle<typeof chargerEtl>,
+  report: RunReport,
+  activity: string,
+  payload: Buffer,
+): Promise<void> {
   expect(report.published).toBe(true);
   const attempts = await activityAttempts(client, handle.workflowId);
   expect(attempts[activity][0]).toBeGreaterThanOrEqual(2);
@@ -115,7 +135,12 @@ async function expectEachObjectOnceAndWhole(prefix: string, report: RunReport): 
     .filter((key) => !key.startsWith(`${prefix}_staging/`) && !key.startsWith(`${prefix}.verify-access-`));
   const historyKey = `${prefix}${report.csv.uri.slice(`s3://${bucket}/${prefix}`.length)}`;
   expect(kept.sort()).toEqual(
-    [`${prefix}charger_models_UK.csv`, historyKey, historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json'), `${prefix}manifest.json`].sort(),
+    [
+      `${prefix}charger_models_UK.csv`,
+      historyKey,
+      historyKey.replace(/charger_models_UK\.csv$/, 'manifest.json'),
+      `${prefix}manifest.json`,
+    ].sort(),
   );
   const store = openBlobStore(report.destination, { s3ClientConfig: minioS3ClientConfig(minio) });
   const live: string[] = [];
@@ -129,10 +154,18 @@ async function expectEachObjectOnceAndWhole(prefix: string, report: RunReport): 
  * none, and a bucket-wide listing forgets them when it restarts).
  */
 async function expectNoUnfinishedUploads(prefix: string): Promise<void> {
-  const touched = new Set(proxy.requestsTo(bucket).map(({ path }) => path.slice(`/${bucket}/`.length)).filter((key) => key.startsWith(prefix)));
+  const touched = new Set(
+    proxy
+      .requestsTo(bucket)
+      .map(({ path }) => path.slice(`/${bucket}/`.length))
+      .filter((key) => key.startsWith(prefix)),
+  );
   for (const key of touched) {
     const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
-    expect((uploads.Uploads ?? []).filter((upload) => upload.Key === key), `unfinished multipart uploads of ${key}`).toEqual([]);
+    expect(
+      (uploads.Uploads ?? []).filter((upload) => upload.Key === key),
+      `unfinished multipart uploads of ${key}`,
+    ).toEqual([]);
   }
 }
 
@@ -150,7 +183,8 @@ describe('behaviour 6: S3 faults', () => {
   it('MinIO stopped during the history copy: upload retries until it is back, the run completes, and the retries leave no duplicate or partial objects', async () => {
     // The copy (a PUT with x-amz-copy-source) of the staged CSV into history/, upload's first write.
     const { handle, report, prefix } = await runThroughOutage(
-      ({ method, path }, root) => method === 'PUT' && path.startsWith(`${root}history/`) && path.endsWith('/charger_models_UK.csv'),
+      ({ method, path }, root) =>
+        method === 'PUT' && path.startsWith(`${root}history/`) && path.endsWith('/charger_models_UK.csv'),
     );
     await expectRetriedThroughOutage(handle, report, 'upload', PAYLOAD);
     await expectEachObjectOnceAndWhole(prefix, report);
@@ -160,7 +194,8 @@ describe('behaviour 6: S3 faults', () => {
   it('MinIO stopped during a multipart upload: fetchData retries until it is back, the run completes, and the retries leave no duplicate or partial objects', async () => {
     // The staged payload is over the store's 8 MiB part size: stopped at its first UploadPart.
     const { handle, report, prefix } = await runThroughOutage(
-      ({ method, path, query }, root) => method === 'PUT' && path.startsWith(`${root}_staging/`) && query.has('partNumber'),
+      ({ method, path, query }, root) =>
+        method === 'PUT' && path.startsWith(`${root}_staging/`) && query.has('partNumber'),
       '/large.json',
     );
     expect(report.rawBytes).toBe(LARGE_PAYLOAD.length);

@@ -46,7 +46,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Normally the last test has deleted it already.
-  await harness?.client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+  await harness?.client.schedule
+    .getHandle(scheduleId)
+    .delete()
+    .catch(() => undefined);
   await harness?.stop();
   await registry?.close();
 });
@@ -85,27 +88,60 @@ async function temporalCli(args: string[]): Promise<string> {
 
 describe('a schedule driven by uk-chargers schedule …', () => {
   it('is created with a short interval and its first scheduled run completes and publishes', async () => {
-    const created = await runCli(['schedule', 'create', '--id', scheduleId, '--every', '3s', '--destination', destination], env);
+    const created = await runCli(
+      ['schedule', 'create', '--id', scheduleId, '--every', '3s', '--destination', destination],
+      env,
+    );
     expect(created.code, created.stderr).toBe(0);
-    expect(created.stdout).toMatch(new RegExp(`^created schedule ${scheduleId}: every 3s in UTC; next run \\S+ — http://ui.test/namespaces/default/schedules/${scheduleId}\\n$`));
+    expect(created.stdout).toMatch(
+      new RegExp(
+        `^created schedule ${scheduleId}: every 3s in UTC; next run \\S+ — http://ui.test/namespaces/default/schedules/${scheduleId}\\n$`,
+      ),
+    );
 
     const described = await describeAfterActions(1, 'the first scheduled run');
-    expect(described).toMatchObject({ paused: false, overlap: 'skip', catchupWindowMs: 3_600_000, taskQueue: harness.taskQueue, input: { destination } });
+    expect(described).toMatchObject({
+      paused: false,
+      overlap: 'skip',
+      catchupWindowMs: 3_600_000,
+      taskQueue: harness.taskQueue,
+      input: { destination },
+    });
     const first = described.recentActions[0].workflowId;
     expect(first).toMatch(new RegExp(`^${scheduleId}-\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$`));
 
     const report = (await harness.client.workflow.getHandle(first).result()) as RunReport;
-    expect(report).toMatchObject({ workflowId: first, destination, published: true, stats: { devicesSeen: 5, rows: 3 } });
+    expect(report).toMatchObject({
+      workflowId: first,
+      destination,
+      published: true,
+      stats: { devicesSeen: 5, rows: 3 },
+    });
     const published = await readText(await openBlobStore(destination).get('charger_models_UK.csv'));
-    expect(published.split('\n')[0]).toBe('ChargeDeviceManufacturer,LocationType,ChargeDeviceModel,PostCode,MonthUpdated,Count');
+    expect(published.split('\n')[0]).toBe(
+      'ChargeDeviceManufacturer,LocationType,ChargeDeviceModel,PostCode,MonthUpdated,Count',
+    );
 
-    const runs = (await runCli(['list', '--schedule', scheduleId, '--limit', '50', '--json'], env)).stdout.trim().split('\n').map((line) => JSON.parse(line) as RunFacts);
-    expect(runs.find((run) => run.workflowId === first)).toMatchObject({ scheduledBy: scheduleId, outcome: 'published', rows: 3, published: true });
+    const runs = (await runCli(['list', '--schedule', scheduleId, '--limit', '50', '--json'], env)).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunFacts);
+    expect(runs.find((run) => run.workflowId === first)).toMatchObject({
+      scheduledBy: scheduleId,
+      outcome: 'published',
+      rows: 3,
+      published: true,
+    });
   });
 
   it('is shown by the real `temporal schedule describe` while it exists', async () => {
-    const described = JSON.parse(await temporalCli(['schedule', 'describe', '--schedule-id', scheduleId, '--output', 'json'])) as {
-      schedule: { spec: { interval: Array<{ interval: string }> }; action: { startWorkflow: { workflowType: { name: string }; taskQueue: { name: string } } } };
+    const described = JSON.parse(
+      await temporalCli(['schedule', 'describe', '--schedule-id', scheduleId, '--output', 'json']),
+    ) as {
+      schedule: {
+        spec: { interval: Array<{ interval: string }> };
+        action: { startWorkflow: { workflowType: { name: string }; taskQueue: { name: string } } };
+      };
     };
     expect(described.schedule.spec.interval[0].interval).toBe('3s');
     expect(described.schedule.action.startWorkflow.workflowType.name).toBe('chargerEtl');
@@ -115,14 +151,33 @@ describe('a schedule driven by uk-chargers schedule …', () => {
   it('refuses to create it again, changing nothing, unless --update-if-exists', async () => {
     const again = await runCli(['schedule', 'create', '--id', scheduleId, '--cron', '0 6 * * *'], env);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe(`uk-chargers: schedule ${scheduleId} already exists; nothing changed (add --update-if-exists to replace its spec, policies and input)\n`);
+    expect(again.stderr).toBe(
+      `uk-chargers: schedule ${scheduleId} already exists; nothing changed (add --update-if-exists to replace its spec, policies and input)\n`,
+    );
     const replaced = await runCli(
-      ['schedule', 'create', '--id', scheduleId, '--every', '3s', '--catchup-window', '2h', '--destination', destination, '--update-if-exists'],
+      [
+        'schedule',
+        'create',
+        '--id',
+        scheduleId,
+        '--every',
+        '3s',
+        '--catchup-window',
+        '2h',
+        '--destination',
+        destination,
+        '--update-if-exists',
+      ],
       env,
     );
     expect(replaced.stdout).toMatch(new RegExp(`^updated schedule ${scheduleId}: every 3s in UTC; next run `));
     // The refused cron left no trace; the update replaced the policies.
-    expect(await describeSchedule()).toMatchObject({ timing: 'every 3s in UTC', catchupWindowMs: 7_200_000, input: { destination }, paused: false });
+    expect(await describeSchedule()).toMatchObject({
+      timing: 'every 3s in UTC',
+      catchupWindowMs: 7_200_000,
+      input: { destination },
+      paused: false,
+    });
   });
 
   it('pauses: no run is started while paused, and the note says why', async () => {
@@ -138,7 +193,9 @@ describe('a schedule driven by uk-chargers schedule …', () => {
   it('triggers a run on demand, even while paused, and prints its workflow ID', async () => {
     const triggered = await runCli(['schedule', 'trigger', '--id', scheduleId], env);
     expect(triggered.code, triggered.stderr).toBe(0);
-    const workflowId = new RegExp(`^triggered schedule ${scheduleId}: started (\\S+) — http://ui\\.test/`).exec(triggered.stdout)?.[1];
+    const workflowId = new RegExp(`^triggered schedule ${scheduleId}: started (\\S+) — http://ui\\.test/`).exec(
+      triggered.stdout,
+    )?.[1];
     expect(workflowId, triggered.stdout).toBeDefined();
     const report = (await harness.client.workflow.getHandle(workflowId!).result()) as RunReport;
     // Same registry data as the published run: the stable CSV is left alone.
@@ -153,7 +210,21 @@ describe('a schedule driven by uk-chargers schedule …', () => {
   });
 
   it('updates its timing and input, keeping the rest', async () => {
-    const updated = await runCli(['schedule', 'update', '--id', scheduleId, '--cron', '0 6 * * *', '--timezone', 'Europe/London', '--overlap', 'buffer-one'], env);
+    const updated = await runCli(
+      [
+        'schedule',
+        'update',
+        '--id',
+        scheduleId,
+        '--cron',
+        '0 6 * * *',
+        '--timezone',
+        'Europe/London',
+        '--overlap',
+        'buffer-one',
+      ],
+      env,
+    );
     expect(updated.code, updated.stderr).toBe(0);
     expect(await describeSchedule()).toMatchObject({
       timing: 'cron 0 6 * * * in Europe/London',
@@ -162,7 +233,10 @@ describe('a schedule driven by uk-chargers schedule …', () => {
       input: { destination },
       paused: false,
     });
-    const refused = await runCli(['schedule', 'update', '--id', scheduleId, '--source-url', 'https://user:secret@registry.test/ncr'], env);
+    const refused = await runCli(
+      ['schedule', 'update', '--id', scheduleId, '--source-url', 'https://user:secret@registry.test/ncr'],
+      env,
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).not.toContain('secret');
     expect(refused.stderr).toContain('carries credentials');
@@ -171,7 +245,10 @@ describe('a schedule driven by uk-chargers schedule …', () => {
   it('backfills the runs a past range would have started', async () => {
     const before = await actionsTaken();
     // The cron fires once a day at 06:00 London time: a two-day range holds two runs.
-    const backfilled = await runCli(['schedule', 'backfill', '--id', scheduleId, '--from', '2025-01-01', '--to', '2025-01-03'], env);
+    const backfilled = await runCli(
+      ['schedule', 'backfill', '--id', scheduleId, '--from', '2025-01-01', '--to', '2025-01-03'],
+      env,
+    );
     expect(backfilled.code, backfilled.stderr).toBe(0);
     const after = await describeAfterActions(before + 2, 'the backfilled runs');
     expect(after.recentActions.map((action) => action.workflowId)).toEqual(
@@ -187,13 +264,20 @@ describe('a schedule driven by uk-chargers schedule …', () => {
       listed = (await runCli(['schedule', 'list'], env)).stdout;
       if (!listed.includes(scheduleId)) await sleep(500);
     }
-    expect(listed).toMatch(new RegExp(`^${scheduleId}  active  cron 0 6 \\* \\* \\* in Europe/London  next \\S+  last \\S+ ${scheduleId}-`, 'm'));
+    expect(listed).toMatch(
+      new RegExp(
+        `^${scheduleId}  active  cron 0 6 \\* \\* \\* in Europe/London  next \\S+  last \\S+ ${scheduleId}-`,
+        'm',
+      ),
+    );
 
     const deleted = await runCli(['schedule', 'delete', '--id', scheduleId], env);
     expect(deleted.stdout).toBe(`deleted schedule ${scheduleId}\n`);
     const gone = await runCli(['schedule', 'describe', '--id', scheduleId], env);
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toBe(`uk-chargers: no schedule ${scheduleId} in namespace default (uk-chargers schedule list shows them)\n`);
+    expect(gone.stderr).toBe(
+      `uk-chargers: no schedule ${scheduleId} in namespace default (uk-chargers schedule list shows them)\n`,
+    );
     await expect(temporalCli(['schedule', 'describe', '--schedule-id', scheduleId])).rejects.toThrow();
   });
 });

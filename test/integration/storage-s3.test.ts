@@ -19,7 +19,9 @@ beforeAll(async () => {
 
 /** A store under its own prefix of this file's bucket on the shared MinIO. */
 function freshStore(): BlobStore {
-  return openBlobStore(`s3://${bucket}/runs/${randomBytes(4).toString('hex')}`, { s3ClientConfig: sharedMinioS3Config() });
+  return openBlobStore(`s3://${bucket}/runs/${randomBytes(4).toString('hex')}`, {
+    s3ClientConfig: sharedMinioS3Config(),
+  });
 }
 
 describeBlobStoreContract('S3Store on MinIO', {

@@ -39,7 +39,13 @@ const defaults: Required<Script> = {
     fetchedAt: '2026-12-01T00:00:00.000Z',
     durationMs: 1,
   }),
-  transform: async () => ({ csvKey: '_staging/out.csv', sha256: 'b'.repeat(64), bytes: 50, stats: STATS, durationMs: 1 }),
+  transform: async () => ({
+    csvKey: '_staging/out.csv',
+    sha256: 'b'.repeat(64),
+    bytes: 50,
+    stats: STATS,
+    durationMs: 1,
+  }),
   upload: async () => ({
     historyCsvUri: 'file:/stub/history/x.csv',
     manifestUri: 'file:/stub/manifest.json',
@@ -100,7 +106,11 @@ afterAll(async () => {
 async function run(script: Script, input: Parameters<typeof chargerEtl>[0] = {}) {
   const workflowId = `branch-${randomBytes(6).toString('hex')}`;
   scripts.set(workflowId, script);
-  const handle = await client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, { taskQueue, workflowId, args: [input] });
+  const handle = await client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, {
+    taskQueue,
+    workflowId,
+    args: [input],
+  });
   const outcome = await handle.result().then(
     (report) => ({ report, error: undefined }),
     (error: unknown) => ({ report: undefined, error }),
@@ -156,11 +166,20 @@ describe('chargerEtl branches on stub activities', () => {
     const { report, progress, calls } = await run({
       transform: async (input) => {
         transforms += 1;
-        if (transforms === 1) throw ApplicationFailure.create({ type: 'TruncatedPayloadError', message: 'ends at byte 40' });
+        if (transforms === 1)
+          throw ApplicationFailure.create({ type: 'TruncatedPayloadError', message: 'ends at byte 40' });
         return defaults.transform(input);
       },
     });
-    expect(calls).toEqual(['runVisibility', 'checkStatus', 'fetchData', 'transform', 'fetchData', 'transform', 'upload']);
+    expect(calls).toEqual([
+      'runVisibility',
+      'checkStatus',
+      'fetchData',
+      'transform',
+      'fetchData',
+      'transform',
+      'upload',
+    ]);
     expect(report?.published).toBe(true);
     expect(progress).toMatchObject({ stage: 'done', fetchRounds: 2 });
     expect(progress.lastFailure).toContain('payload truncated, fetching again: ends at byte 40');
@@ -195,7 +214,8 @@ describe('chargerEtl branches on stub activities', () => {
   });
 
   it('fails when the publish guard refuses, after the new CSV was kept in history', async () => {
-    const message = 'publish guard refused to replace file:/stub/charger_models_UK.csv: devicesKept fell from 600 to 360';
+    const message =
+      'publish guard refused to replace file:/stub/charger_models_UK.csv: devicesKept fell from 600 to 360';
     const { error, progress } = await run({
       upload: async () => {
         throw fail('PublishRefused', message);

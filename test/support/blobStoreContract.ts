@@ -147,7 +147,9 @@ export function describeBlobStoreContract(backend: string, subject: ContractSubj
     it('conditional put with ifMatch replaces only the version that was read', async () => {
       const read = await store.put('c/stable.csv', 'v1');
       const replaced = await store.put('c/stable.csv', 'v2', { ifMatch: read.etag });
-      await expect(store.put('c/stable.csv', 'stale writer', { ifMatch: read.etag })).rejects.toBeInstanceOf(BlobChangedError);
+      await expect(store.put('c/stable.csv', 'stale writer', { ifMatch: read.etag })).rejects.toBeInstanceOf(
+        BlobChangedError,
+      );
       await expect(store.put('c/absent.csv', 'x', { ifMatch: read.etag })).rejects.toBeInstanceOf(BlobChangedError);
       expect(await readText(await store.get('c/stable.csv'))).toBe('v2');
       expect((await store.head('c/stable.csv'))?.etag).toBe(replaced.etag);

@@ -24,12 +24,19 @@ export async function buildWorker(): Promise<BuiltWorker> {
   const root = await mkdtemp(join(tmpdir(), 'uk-chargers-build-'));
   const dist = join(root, 'dist');
   try {
-    await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist], {
-      cwd: REPO_ROOT,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist],
+      {
+        cwd: REPO_ROOT,
+      },
+    );
     await copyFile(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
     await symlink(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(join(dist, 'workflows')), logger: Runtime.instance().logger });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve(join(dist, 'workflows')),
+      logger: Runtime.instance().logger,
+    });
     await writeFile(join(dist, 'workflow-bundle.js'), code);
   } catch (error) {
     await rm(root, { recursive: true, force: true });

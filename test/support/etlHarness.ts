@@ -45,7 +45,11 @@ export async function startEtlHarness(
     ...env,
   });
   const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createEtlWorker({ config, connection: nativeConnection, activityDeps: options.activityDeps?.(config) });
+  const worker = await createEtlWorker({
+    config,
+    connection: nativeConnection,
+    activityDeps: options.activityDeps?.(config),
+  });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });

@@ -36,9 +36,12 @@ export async function readRecordedHistory(run: RecordedRun): Promise<HistoryAndW
   try {
     return { workflowId: recordedWorkflowId(run), history: historyFromJson(JSON.parse(await readFile(path, 'utf8'))) };
   } catch (error) {
-    throw new Error(`reading the recorded history ${path} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `reading the recorded history ${path} failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -52,7 +55,11 @@ export async function readRecordedHistory(run: RecordedRun): Promise<HistoryAndW
  */
 interface ProtoJson {
   toJson(type: typeof HistoryType, message: temporal.api.history.v1.History): unknown;
-  fromJson(type: typeof HistoryType, json: unknown, options: { ignoreUnknownFields: boolean }): temporal.api.history.v1.History;
+  fromJson(
+    type: typeof HistoryType,
+    json: unknown,
+    options: { ignoreUnknownFields: boolean },
+  ): temporal.api.history.v1.History;
 }
 const protoJson = createRequire(require.resolve('@temporalio/proto'))('protobufjs/ext/protojson') as ProtoJson;
 const HistoryType = temporal.api.history.v1.History;

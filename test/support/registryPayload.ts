@@ -30,7 +30,10 @@ export function scaledPayload(devices: number, postcodes = 500): Buffer {
       ChargeDeviceId: `device-${index}`,
       ChargeDeviceLocation: {
         ...location,
-        Address: { ...location.Address, PostCode: `SW${1 + (district % 20)} ${1 + (district % 9)}A${String.fromCharCode(65 + (district % 26))}` },
+        Address: {
+          ...location.Address,
+          PostCode: `SW${1 + (district % 20)} ${1 + (district % 9)}A${String.fromCharCode(65 + (district % 26))}`,
+        },
       },
     };
   });

@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { pendingActivityFacts, type PendingActivityFacts } from '../../src/cli/runFacts';
 import type { Progress } from '../../src/domain/runReport';
 import { progressQuery } from '../../src/workflows/definitions';
@@ -83,7 +89,10 @@ function decodeBytes(node: unknown): unknown {
 }
 
 /** Each history event as text, with its kind (`workflowExecutionStarted`, …), for finding where something appears. */
-export async function historyEventTexts(client: Client, workflowId: string): Promise<Array<{ type: string; text: string }>> {
+export async function historyEventTexts(
+  client: Client,
+  workflowId: string,
+): Promise<Array<{ type: string; text: string }>> {
   return (await historyEvents(client, workflowId)).map((event) => ({
     type:
       Object.entries(event)
@@ -131,7 +140,11 @@ export async function activityLastFailures(client: Client, workflowId: string): 
 }
 
 /** Polls `probe` every 50 ms until it returns a value (not undefined or false), and returns it. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const giveUpAt = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

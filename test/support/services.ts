@@ -28,7 +28,12 @@ export function sharedMinioS3Config(): S3ClientConfig {
 
 /** A valid bucket name no other test uses: `label` plus a random suffix. */
 export function uniqueBucketName(label: string): string {
-  const readable = label.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'test';
+  const readable =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'test';
   return `${readable}-${randomBytes(4).toString('hex')}`;
 }
 

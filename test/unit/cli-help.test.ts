@@ -45,11 +45,13 @@ describe('the CLI surface', () => {
       expect(option.description.length, option.flags).toBeGreaterThan(5);
       expect(help).toContain(option.long ?? option.flags);
     }
-    for (const argument of command.registeredArguments) expect(argument.description.length, argument.name()).toBeGreaterThan(5);
+    for (const argument of command.registeredArguments)
+      expect(argument.description.length, argument.name()).toBeGreaterThan(5);
   });
 
   it('keeps run, transform and demo flags as they were, with --no-wait added to run and --format, --operator to transform', () => {
-    const flags = (name: string): string[] => leaves.find((leaf) => leaf.name === name)!.command.options.map((option) => option.long!);
+    const flags = (name: string): string[] =>
+      leaves.find((leaf) => leaf.name === name)!.command.options.map((option) => option.long!);
     expect(flags('run')).toEqual(['--source-url', '--destination', '--force', '--workflow-id', '--json', '--no-wait']);
     expect(flags('transform')).toEqual(['--input', '--output', '--json', '--format', '--operator']);
     expect(flags('demo')).toEqual(['--destination', '--keep-running', '--no-keep-running', '--json']);

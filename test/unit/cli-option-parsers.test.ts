@@ -47,7 +47,8 @@ describe('other option values', () => {
 
   it('limits are whole numbers of at least 1', () => {
     expect(parsePositiveInteger('20')).toBe(20);
-    for (const bad of ['0', '-1', '2.5', 'ten', '']) expect(() => parsePositiveInteger(bad), bad).toThrow(InvalidArgumentError);
+    for (const bad of ['0', '-1', '2.5', 'ten', ''])
+      expect(() => parsePositiveInteger(bad), bad).toThrow(InvalidArgumentError);
   });
 
   it('source URLs must be http(s); destinations as the worker checks them', () => {

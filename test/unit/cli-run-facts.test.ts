@@ -1,7 +1,14 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { formatRunStatus, formatTable, runFacts, runTableRow, withReport, type RunStatus } from '../../src/cli/runFacts';
+import {
+  formatRunStatus,
+  formatTable,
+  runFacts,
+  runTableRow,
+  withReport,
+  type RunStatus,
+} from '../../src/cli/runFacts';
 import type { RunReport } from '../../src/domain/runReport';
 import { progressLine } from '../../src/cli/runWorkflow';
 
@@ -15,10 +22,20 @@ function execution(overrides: Partial<Omit<WorkflowExecutionInfo, 'raw'>> = {}):
     historyLength: 40,
     startTime: new Date('2025-01-31T06:00:03Z'),
     closeTime: new Date('2025-01-31T06:01:33Z'),
-    memo: { source: 'https://reg.test/ncr', rows: 1234, outcome: 'published', published: true, unchanged: false, publishReason: 'passes the publish guard' },
+    memo: {
+      source: 'https://reg.test/ncr',
+      rows: 1234,
+      outcome: 'published',
+      published: true,
+      unchanged: false,
+      publishReason: 'passes the publish guard',
+    },
     searchAttributes: {},
     typedSearchAttributes: new TypedSearchAttributes([
-      { key: defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD), value: 'uk-chargers-daily' },
+      {
+        key: defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD),
+        value: 'uk-chargers-daily',
+      },
     ]),
     ...overrides,
   };
@@ -46,30 +63,74 @@ describe('runFacts', () => {
 
   it('leaves unknown facts null for a run still going (memo: source only), timing it until now', () => {
     const facts = runFacts(
-      execution({ status: { code: 1, name: 'RUNNING' }, closeTime: undefined, memo: { source: 'https://reg.test/ncr' }, typedSearchAttributes: new TypedSearchAttributes() }),
+      execution({
+        status: { code: 1, name: 'RUNNING' },
+        closeTime: undefined,
+        memo: { source: 'https://reg.test/ncr' },
+        typedSearchAttributes: new TypedSearchAttributes(),
+      }),
       new Date('2025-01-31T06:00:13Z'),
     );
-    expect(facts).toMatchObject({ status: 'RUNNING', closeTime: null, durationMs: 10_000, scheduledBy: null, outcome: null, rows: null, published: null });
+    expect(facts).toMatchObject({
+      status: 'RUNNING',
+      closeTime: null,
+      durationMs: 10_000,
+      scheduledBy: null,
+      outcome: null,
+      rows: null,
+      published: null,
+    });
   });
 
   it('prefers the report of a completed run over its memo', () => {
-    const report = { sourceUrl: 'https://reg.test/v2', stats: { rows: 7 }, published: false, unchanged: true, publishReason: 'identical' } as RunReport;
-    expect(withReport(runFacts(execution({ memo: {} })), report)).toMatchObject({ source: 'https://reg.test/v2', outcome: 'unchanged', rows: 7, published: false, unchanged: true });
+    const report = {
+      sourceUrl: 'https://reg.test/v2',
+      stats: { rows: 7 },
+      published: false,
+      unchanged: true,
+      publishReason: 'identical',
+    } as RunReport;
+    expect(withReport(runFacts(execution({ memo: {} })), report)).toMatchObject({
+      source: 'https://reg.test/v2',
+      outcome: 'unchanged',
+      rows: 7,
+      published: false,
+      unchanged: true,
+    });
   });
 });
 
 describe('list and status output', () => {
   it('lists runs in aligned columns', () => {
     const facts = runFacts(execution());
-    expect(formatTable([['WORKFLOW ID', 'STATUS', 'ROWS'], ['a', 'COMPLETED', '3'], ['longer-id', 'FAILED', '-']])).toBe(
-      'WORKFLOW ID  STATUS     ROWS\na            COMPLETED  3\nlonger-id    FAILED     -',
-    );
-    expect(runTableRow(facts)).toEqual(['uk-chargers-daily-2025-01-31T06:00:00Z', 'COMPLETED', '2025-01-31T06:00:03Z', '1m30s', 'published', '1234', 'https://reg.test/ncr']);
+    expect(
+      formatTable([
+        ['WORKFLOW ID', 'STATUS', 'ROWS'],
+        ['a', 'COMPLETED', '3'],
+        ['longer-id', 'FAILED', '-'],
+      ]),
+    ).toBe('WORKFLOW ID  STATUS     ROWS\na            COMPLETED  3\nlonger-id    FAILED     -');
+    expect(runTableRow(facts)).toEqual([
+      'uk-chargers-daily-2025-01-31T06:00:00Z',
+      'COMPLETED',
+      '2025-01-31T06:00:03Z',
+      '1m30s',
+      'published',
+      '1234',
+      'https://reg.test/ncr',
+    ]);
   });
 
   it('shows stage, counters, attempts and the last failure of a run being retried', () => {
     const status: RunStatus = {
-      run: runFacts(execution({ status: { code: 1, name: 'RUNNING' }, closeTime: undefined, memo: { source: 'https://reg.test/ncr' } }), new Date('2025-01-31T06:02:03Z')),
+      run: runFacts(
+        execution({
+          status: { code: 1, name: 'RUNNING' },
+          closeTime: undefined,
+          memo: { source: 'https://reg.test/ncr' },
+        }),
+        new Date('2025-01-31T06:02:03Z'),
+      ),
       progress: { stage: 'fetchData', fetchRounds: 1 },
       progressUnavailable: null,
       pendingActivities: [
@@ -97,7 +158,14 @@ describe('list and status output', () => {
   });
 
   it('shows the outcome of a completed run and the failure of a failed one', () => {
-    const base: RunStatus = { run: runFacts(execution()), progress: null, progressUnavailable: null, pendingActivities: [], failure: null, webUiUrl: null };
+    const base: RunStatus = {
+      run: runFacts(execution()),
+      progress: null,
+      progressUnavailable: null,
+      pendingActivities: [],
+      failure: null,
+      webUiUrl: null,
+    };
     expect(formatRunStatus(base)).toContain('\n  outcome      published, 1234 rows — passes the publish guard');
     const failed = formatRunStatus({
       ...base,

@@ -42,7 +42,10 @@ describe('worker settings', () => {
       metricsPrometheusAddress: '0.0.0.0:9464',
       searchAttributes: 'required',
     });
-    expect(redactedConfig(config).worker).toMatchObject({ metricsPrometheusAddress: '0.0.0.0:9464', searchAttributes: 'required' });
+    expect(redactedConfig(config).worker).toMatchObject({
+      metricsPrometheusAddress: '0.0.0.0:9464',
+      searchAttributes: 'required',
+    });
   });
 
   it('are all validated at once, with every problem listed', () => {
@@ -54,19 +57,33 @@ describe('worker settings', () => {
       SEARCH_ATTRIBUTES: 'sometimes',
     });
     expect(problems).toHaveLength(5);
-    for (const name of ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_SHUTDOWN_GRACE_MS', 'METRICS_PROMETHEUS_ADDRESS', 'SEARCH_ATTRIBUTES']) {
+    for (const name of [
+      'WORKER_MAX_CONCURRENT_ACTIVITIES',
+      'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+      'WORKER_SHUTDOWN_GRACE_MS',
+      'METRICS_PROMETHEUS_ADDRESS',
+      'SEARCH_ATTRIBUTES',
+    ]) {
       expect(problems.join('\n')).toContain(name);
     }
   });
 
   it('accept the bind addresses Prometheus exporters use and refuse broken ones', () => {
-    for (const good of ['0.0.0.0:9464', '127.0.0.1:1', '[::]:9464', 'worker.internal:65535']) expect(problemsOf({ METRICS_PROMETHEUS_ADDRESS: good }), good).toEqual([]);
-    for (const bad of [':9464', '0.0.0.0:0', '0.0.0.0:70000', 'http://0.0.0.0:9464']) expect(problemsOf({ METRICS_PROMETHEUS_ADDRESS: bad }), bad).toHaveLength(1);
+    for (const good of ['0.0.0.0:9464', '127.0.0.1:1', '[::]:9464', 'worker.internal:65535'])
+      expect(problemsOf({ METRICS_PROMETHEUS_ADDRESS: good }), good).toEqual([]);
+    for (const bad of [':9464', '0.0.0.0:0', '0.0.0.0:70000', 'http://0.0.0.0:9464'])
+      expect(problemsOf({ METRICS_PROMETHEUS_ADDRESS: bad }), bad).toHaveLength(1);
   });
 
   it('are documented in SETTINGS, which the README table and the compose test rely on', () => {
     const names = SETTINGS.map((setting) => setting.name);
-    for (const name of ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_SHUTDOWN_GRACE_MS', 'METRICS_PROMETHEUS_ADDRESS', 'SEARCH_ATTRIBUTES']) {
+    for (const name of [
+      'WORKER_MAX_CONCURRENT_ACTIVITIES',
+      'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+      'WORKER_SHUTDOWN_GRACE_MS',
+      'METRICS_PROMETHEUS_ADDRESS',
+      'SEARCH_ATTRIBUTES',
+    ]) {
       expect(names).toContain(name);
     }
   });

@@ -12,14 +12,26 @@ describe('loadConfig', () => {
     expect(config.sourceUrl).toBe(DEFAULTS.sourceUrl);
     expect(config.sourceAllowedHosts).toEqual(['chargepoints.dft.gov.uk']);
     expect(config.destination).toBe('file:./output');
-    expect(config.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', taskQueue: 'uk-chargers', uiUrl: 'http://localhost:8233' });
+    expect(config.temporal).toMatchObject({
+      address: 'localhost:7233',
+      namespace: 'default',
+      taskQueue: 'uk-chargers',
+      uiUrl: 'http://localhost:8233',
+    });
     expect(config.publishMaxDropFraction).toBe(0.3);
   });
 
   it('lists every problem at once', () => {
     let error: unknown;
     try {
-      loadConfig({ ...base, SOURCE_URL: 'ftp://x', DESTINATION: 'gs://nope', PUBLISH_MAX_DROP_FRACTION: '2', SOURCE_MAX_BYTES: '-1', LOG_LEVEL: 'loud' });
+      loadConfig({
+        ...base,
+        SOURCE_URL: 'ftp://x',
+        DESTINATION: 'gs://nope',
+        PUBLISH_MAX_DROP_FRACTION: '2',
+        SOURCE_MAX_BYTES: '-1',
+        LOG_LEVEL: 'loud',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -32,7 +44,12 @@ describe('loadConfig', () => {
   });
 
   it('reads Temporal settings through envconfig and redacts the API key', () => {
-    const config = loadConfig({ ...base, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'SENTINEL-KEY' });
+    const config = loadConfig({
+      ...base,
+      TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'ns.acct',
+      TEMPORAL_API_KEY: 'SENTINEL-KEY',
+    });
     expect(config.temporal.connect.connectionOptions.apiKey).toBe('SENTINEL-KEY');
     expect(config.temporal.uiUrl).toBe('https://cloud.temporal.io');
     const printed = JSON.stringify(redactedConfig(config));
@@ -48,6 +65,8 @@ describe('loadConfig', () => {
 
   it('links to a run in the Web UI', () => {
     const config = loadConfig({ ...base, TEMPORAL_ADDRESS: '127.0.0.1:7555' });
-    expect(webUiRunUrl(config, 'wf 1', 'run')).toBe('http://localhost:8555/namespaces/default/workflows/wf%201/run/history');
+    expect(webUiRunUrl(config, 'wf 1', 'run')).toBe(
+      'http://localhost:8555/namespaces/default/workflows/wf%201/run/history',
+    );
   });
 });

@@ -43,17 +43,27 @@ describe('synthetic payload generator: edge cases', () => {
   it('writes the forms the contract names: lowercase, unspaced and NBSP postcodes, nulls, numbers, missing models and dates', () => {
     const { text, devices } = generate({ devices: 6_000, edgeRate: 0.3, seed: 4 });
     const records = parseDevices(text);
-    const rawOf = (kind: string): unknown[] => devices.flatMap((device, k) => (device.edgeCase === kind ? [records[k]] : []));
-    const postcodes = (kind: string): unknown[] => rawOf(kind).map((record) => (record as DeviceRecord).ChargeDeviceLocation.Address.PostCode);
-    expect(postcodes('postcodeLowercase').every((postcode) => postcode === (postcode as string).toLowerCase())).toBe(true);
+    const rawOf = (kind: string): unknown[] =>
+      devices.flatMap((device, k) => (device.edgeCase === kind ? [records[k]] : []));
+    const postcodes = (kind: string): unknown[] =>
+      rawOf(kind).map((record) => (record as DeviceRecord).ChargeDeviceLocation.Address.PostCode);
+    expect(postcodes('postcodeLowercase').every((postcode) => postcode === (postcode as string).toLowerCase())).toBe(
+      true,
+    );
     expect(postcodes('postcodeUnspaced').every((postcode) => !/\s/.test(postcode as string))).toBe(true);
     expect(postcodes('postcodeNbsp').every((postcode) => (postcode as string).includes('\u00a0'))).toBe(true);
     expect(postcodes('postcodeNull').every((postcode) => postcode === null)).toBe(true);
     expect(postcodes('postcodeNumeric').every((postcode) => typeof postcode === 'number')).toBe(true);
-    expect(rawOf('postcodeAbsent').every((record) => !('PostCode' in (record as DeviceRecord).ChargeDeviceLocation.Address))).toBe(true);
+    expect(
+      rawOf('postcodeAbsent').every((record) => !('PostCode' in (record as DeviceRecord).ChargeDeviceLocation.Address)),
+    ).toBe(true);
     expect(rawOf('modelAbsent').every((record) => !('ChargeDeviceModel' in (record as DeviceRecord)))).toBe(true);
-    expect(rawOf('modelNumeric').every((record) => typeof (record as DeviceRecord).ChargeDeviceModel === 'number')).toBe(true);
-    expect(rawOf('manufacturerNull').every((record) => (record as DeviceRecord).ChargeDeviceManufacturer === null)).toBe(true);
+    expect(
+      rawOf('modelNumeric').every((record) => typeof (record as DeviceRecord).ChargeDeviceModel === 'number'),
+    ).toBe(true);
+    expect(
+      rawOf('manufacturerNull').every((record) => (record as DeviceRecord).ChargeDeviceManufacturer === null),
+    ).toBe(true);
     expect(rawOf('dateAbsent').every((record) => !('DateUpdated' in (record as DeviceRecord)))).toBe(true);
   });
 });

@@ -1,4 +1,9 @@
-import { DEFAULT_EDGE_RATE, registryText, type GeneratedDevice, type PayloadOptions } from '../../bench/generator/syntheticRegistry';
+import {
+  DEFAULT_EDGE_RATE,
+  registryText,
+  type GeneratedDevice,
+  type PayloadOptions,
+} from '../../bench/generator/syntheticRegistry';
 
 export interface GeneratedPayload {
   text: string;
@@ -8,7 +13,11 @@ export interface GeneratedPayload {
 /** A small synthetic payload held in memory, with what the generator reported for each device. */
 export function generate(options: Partial<PayloadOptions> & { devices: number }): GeneratedPayload {
   const devices: GeneratedDevice[] = [];
-  const pieces = [...registryText({ seed: 1, edgeRate: DEFAULT_EDGE_RATE, schemePosition: 'before', ...options }, (device) => devices.push(device))];
+  const pieces = [
+    ...registryText({ seed: 1, edgeRate: DEFAULT_EDGE_RATE, schemePosition: 'before', ...options }, (device) =>
+      devices.push(device),
+    ),
+  ];
   return { text: pieces.join(''), devices };
 }
 

@@ -52,7 +52,8 @@ describe('synthetic payload generator: shape', () => {
     let sameSiteAsPrevious = 0;
     for (let k = 1; k < devices.length; k++) {
       const [previous, current] = [devices[k - 1], devices[k]];
-      if (postcodeOf(previous) === postcodeOf(current) && previous.DeviceNetworks === current.DeviceNetworks) sameSiteAsPrevious++;
+      if (postcodeOf(previous) === postcodeOf(current) && previous.DeviceNetworks === current.DeviceNetworks)
+        sameSiteAsPrevious++;
     }
     expect(sameSiteAsPrevious / devices.length).toBeGreaterThan(0.4);
     const postcodes = new Set(devices.map(postcodeOf));
@@ -64,7 +65,9 @@ describe('synthetic payload generator: shape', () => {
       const expected = generate({ devices: count, seed: 3 }).devices.map((device) => device.expected);
       return {
         postcodes: new Set(expected.map((e) => e.postcode)).size,
-        rows: new Set(expected.map((e) => JSON.stringify([e.manufacturer, e.locationType, e.model, e.postcode, e.month]))).size,
+        rows: new Set(
+          expected.map((e) => JSON.stringify([e.manufacturer, e.locationType, e.model, e.postcode, e.month])),
+        ).size,
       };
     };
     const small = distinct(1_000);

@@ -14,24 +14,27 @@ const CASES: PayloadOptions[] = [
 ];
 
 describe('generated payloads through the transform', () => {
-  it.each(CASES)('streaming transform = referenceTransform = the generator’s expected aggregate (%o)', async (options) => {
-    const expected = new ExpectedAggregate();
-    const pieces = [...registryText(options, (device) => expected.add(device.expected))];
-    const text = pieces.join('');
+  it.each(CASES)(
+    'streaming transform = referenceTransform = the generator’s expected aggregate (%o)',
+    async (options) => {
+      const expected = new ExpectedAggregate();
+      const pieces = [...registryText(options, (device) => expected.add(device.expected))];
+      const text = pieces.join('');
 
-    // Chunks ending at every record edge, then chunks of an odd size ending anywhere inside records.
-    const output = new CollectingWritable();
-    const stats = await transformPayload(Readable.from(pieces.map((piece) => Buffer.from(piece))), output);
-    const oddChunks = new CollectingWritable();
-    await transformPayload(Readable.from(splitEvery(Buffer.from(text), 4093)), oddChunks);
+      // Chunks ending at every record edge, then chunks of an odd size ending anywhere inside records.
+      const output = new CollectingWritable();
+      const stats = await transformPayload(Readable.from(pieces.map((piece) => Buffer.from(piece))), output);
+      const oddChunks = new CollectingWritable();
+      await transformPayload(Readable.from(splitEvery(Buffer.from(text), 4093)), oddChunks);
 
-    const reference = referenceTransform(text);
-    expect(output.bytes.toString('utf8')).toBe(reference.csv);
-    expect(oddChunks.bytes.toString('utf8')).toBe(reference.csv);
-    expect(stats).toEqual(reference.stats);
-    expect(reference.csv).toBe(expected.csv());
-    expect(reference.stats).toEqual(expected.stats());
-  });
+      const reference = referenceTransform(text);
+      expect(output.bytes.toString('utf8')).toBe(reference.csv);
+      expect(oddChunks.bytes.toString('utf8')).toBe(reference.csv);
+      expect(stats).toEqual(reference.stats);
+      expect(reference.csv).toBe(expected.csv());
+      expect(reference.stats).toEqual(expected.stats());
+    },
+  );
 });
 
 function splitEvery(bytes: Buffer, size: number): Buffer[] {

@@ -34,7 +34,10 @@ describe('lint: workflow code imports only workflow-safe modules', () => {
     ["import { join } from 'path/posix';", 'Node built-ins'],
     ["import { fetchData } from '../activities/fetchData';", 'imports only @temporalio/workflow'],
     ["import { HttpSource } from '../source/httpSource';", 'imports only @temporalio/workflow'],
-    ["import { decideSearchAttributes } from '../visibility/searchAttributeCheck';", 'imports only @temporalio/workflow'],
+    [
+      "import { decideSearchAttributes } from '../visibility/searchAttributeCheck';",
+      'imports only @temporalio/workflow',
+    ],
     ["import axios from 'axios';", 'no package but'],
     ["import { Connection } from '@temporalio/client';", 'no package but'],
   ])('refuses %s', (source, reason) => {

@@ -25,31 +25,45 @@ const later = '2026-11-21T06:00:00.000Z';
 
 describe('decidePublish', () => {
   it('publishes the first dataset without a guard, even an empty one', () => {
-    expect(decidePublish(undefined, { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe('publish');
+    expect(decidePublish(undefined, { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe(
+      'publish',
+    );
   });
 
   it('leaves the stable key alone when the CSV is identical', () => {
-    expect(decidePublish(published(100), { csvSha256: 'a'.repeat(64), devicesKept: 100, runStartedAt: later }, options)).toEqual({
+    expect(
+      decidePublish(published(100), { csvSha256: 'a'.repeat(64), devicesKept: 100, runStartedAt: later }, options),
+    ).toEqual({
       action: 'unchanged',
       reason: 'the CSV is identical to the published one',
     });
   });
 
   it('never lets an older run replace a newer one', () => {
-    const decision = decidePublish(published(100, 'a', later), { csvSha256: 'b', devicesKept: 100, runStartedAt: '2026-11-20T00:00:00.000Z' }, options);
+    const decision = decidePublish(
+      published(100, 'a', later),
+      { csvSha256: 'b', devicesKept: 100, runStartedAt: '2026-11-20T00:00:00.000Z' },
+      options,
+    );
     expect(decision.action).toBe('superseded');
   });
 
   it('refuses a drop above the limit and accepts one at the limit', () => {
-    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 69, runStartedAt: later }, options)).toMatchObject({
+    expect(
+      decidePublish(published(100), { csvSha256: 'b', devicesKept: 69, runStartedAt: later }, options),
+    ).toMatchObject({
       action: 'refused',
       reason: expect.stringContaining('from 100 to 69 (-31.0%, limit 30%)'),
     });
-    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 70, runStartedAt: later }, options).action).toBe('publish');
+    expect(
+      decidePublish(published(100), { csvSha256: 'b', devicesKept: 70, runStartedAt: later }, options).action,
+    ).toBe('publish');
   });
 
   it('refuses zero devices after a non-empty publish', () => {
-    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe('refused');
+    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe(
+      'refused',
+    );
   });
 
   it('force overrides the guard but not the ordering of runs', () => {
@@ -58,7 +72,13 @@ describe('decidePublish', () => {
       action: 'publish',
       reason: 'forced',
     });
-    expect(decidePublish(published(100, 'a', later), { csvSha256: 'b', devicesKept: 0, runStartedAt: '2026-11-20T00:00:00.000Z' }, forced)).toEqual({
+    expect(
+      decidePublish(
+        published(100, 'a', later),
+        { csvSha256: 'b', devicesKept: 0, runStartedAt: '2026-11-20T00:00:00.000Z' },
+        forced,
+      ),
+    ).toEqual({
       action: 'superseded',
       reason: `run run-1 started later (${later}) and has already published`,
     });

@@ -26,7 +26,12 @@ describe('readPublishedManifest', () => {
   });
 
   it('returns the manifest with the etag of the version read', async () => {
-    const manifest = { runId: 'r1', runStartedAt: '2026-11-20T06:00:00.000Z', csv: { key: 'history/2026-11-20/r1/charger_models_UK.csv', sha256: 'abc', bytes: 3 }, stats: emptyStats() };
+    const manifest = {
+      runId: 'r1',
+      runStartedAt: '2026-11-20T06:00:00.000Z',
+      csv: { key: 'history/2026-11-20/r1/charger_models_UK.csv', sha256: 'abc', bytes: 3 },
+      stats: emptyStats(),
+    };
     const written = await store.put('manifest.json', JSON.stringify(manifest));
     expect(await readPublishedManifest(store)).toEqual({ manifest, etag: written.etag });
   });
@@ -38,7 +43,10 @@ describe('readPublishedManifest', () => {
     await store.put('manifest.json', body);
     const error = await readPublishedManifest(store).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StorageError);
-    expect(error).toMatchObject({ retryable: false, details: { uri: store.uriFor('manifest.json'), operation: 'readManifest' } });
+    expect(error).toMatchObject({
+      retryable: false,
+      details: { uri: store.uriFor('manifest.json'), operation: 'readManifest' },
+    });
     expect((error as StorageError).message).toMatch(problem);
     expect((error as StorageError).message).toContain('restore it from history/ or delete it to publish afresh');
   });

@@ -4,7 +4,13 @@ import { inputCredentialsProblem } from '../../src/domain/runReport';
 describe('inputCredentialsProblem', () => {
   it('accepts inputs without credentials, including the empty one', () => {
     expect(inputCredentialsProblem({})).toBeUndefined();
-    expect(inputCredentialsProblem({ sourceUrl: 'https://registry.test/ncr.json?format=json', destination: 's3://bucket/ev/', force: true })).toBeUndefined();
+    expect(
+      inputCredentialsProblem({
+        sourceUrl: 'https://registry.test/ncr.json?format=json',
+        destination: 's3://bucket/ev/',
+        force: true,
+      }),
+    ).toBeUndefined();
     expect(inputCredentialsProblem({ destination: 'file:./output' })).toBeUndefined();
   });
 

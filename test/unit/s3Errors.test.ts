@@ -6,7 +6,12 @@ const where = { uri: 's3://uk-chargers/exports/charger_models_UK.csv', operation
 
 /** An error shaped like the AWS SDK's service exceptions. */
 function serviceError(name: string, status: number, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(`${name} from the service`), { name, Code: name, $metadata: { httpStatusCode: status }, ...extra });
+  return Object.assign(new Error(`${name} from the service`), {
+    name,
+    Code: name,
+    $metadata: { httpStatusCode: status },
+    ...extra,
+  });
 }
 
 function networkError(code: string): Error {
@@ -97,7 +102,10 @@ describe('s3StorageError', () => {
   });
 
   it('keeps access key ids out of the message', () => {
-    const error = s3StorageError(serviceError('InvalidArgument', 400, { message: 'bad key AKIAIOSFODNN7EXAMPLE' }), where);
+    const error = s3StorageError(
+      serviceError('InvalidArgument', 400, { message: 'bad key AKIAIOSFODNN7EXAMPLE' }),
+      where,
+    );
     expect(error.message).not.toContain('AKIAIOSFODNN7EXAMPLE');
   });
 

@@ -30,7 +30,13 @@ const described = {
     timezone: 'Europe/London',
     jitter: 60_000,
   },
-  action: { type: 'startWorkflow', workflowType: 'chargerEtl', workflowId: 'uk-chargers-daily', taskQueue: 'uk-chargers', args: [{ destination: 's3://bucket/ev/' }] },
+  action: {
+    type: 'startWorkflow',
+    workflowType: 'chargerEtl',
+    workflowId: 'uk-chargers-daily',
+    taskQueue: 'uk-chargers',
+    args: [{ destination: 's3://bucket/ev/' }],
+  },
   policies: { overlap: 'SKIP', catchupWindow: 3_600_000, pauseOnFailure: false },
   state: { paused: true, note: 'maintenance' },
 } as unknown as ScheduleDescription;
@@ -52,7 +58,13 @@ describe('scheduleOptions', () => {
   });
 
   it('turns --every and --jitter into an interval spec, and can start paused', () => {
-    const options = scheduleOptions({ ...settings, timing: { everyMs: 86_400_000 }, timezone: undefined, jitterMs: 300_000, paused: true });
+    const options = scheduleOptions({
+      ...settings,
+      timing: { everyMs: 86_400_000 },
+      timezone: undefined,
+      jitterMs: 300_000,
+      paused: true,
+    });
     expect(options.spec).toEqual({ intervals: [{ every: 86_400_000 }], jitter: 300_000 });
     expect(options.state).toMatchObject({ paused: true });
     expect(options.state?.note).toMatch(/paused/);
@@ -75,7 +87,9 @@ describe('applyScheduleChanges', () => {
       jitter: 60_000,
       skip: [],
     });
-    expect(applyScheduleChanges(described, { timing: { cron: '30 5 * * *' }, timezone: 'UTC', jitterMs: 0 }).spec).toEqual({
+    expect(
+      applyScheduleChanges(described, { timing: { cron: '30 5 * * *' }, timezone: 'UTC', jitterMs: 0 }).spec,
+    ).toEqual({
       cronExpressions: ['30 5 * * *'],
       timezone: 'UTC',
       jitter: 0,
@@ -94,9 +108,9 @@ describe('applyScheduleChanges', () => {
       { destination: 's3://bucket/ev/', sourceUrl: 'https://reg.test/ncr' },
     ]);
     expect(applyScheduleChanges(described, { resetInput: true }).action.args).toEqual([{}]);
-    expect(applyScheduleChanges(described, { resetInput: true, input: { destination: 'file:./out' } }).action.args).toEqual([
-      { destination: 'file:./out' },
-    ]);
+    expect(
+      applyScheduleChanges(described, { resetInput: true, input: { destination: 'file:./out' } }).action.args,
+    ).toEqual([{ destination: 'file:./out' }]);
   });
 
   it('moves the schedule to another task queue and can pause or unpause it', () => {

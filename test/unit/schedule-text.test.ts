@@ -1,6 +1,11 @@
 import type { CalendarSpecDescription, ScheduleDescription } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { calendarToCron, describeTiming, formatDuration, formatScheduleDescription } from '../../src/schedules/scheduleText';
+import {
+  calendarToCron,
+  describeTiming,
+  formatDuration,
+  formatScheduleDescription,
+} from '../../src/schedules/scheduleText';
 
 /** The structured calendar the server keeps for `cron` (as describe() returns it). */
 function calendar(overrides: Partial<CalendarSpecDescription>): CalendarSpecDescription {
@@ -21,13 +26,18 @@ describe('calendarToCron', () => {
   it('writes back the cron expressions operators type', () => {
     const sixAm = { minute: [{ start: 0, end: 0, step: 1 }], hour: [{ start: 6, end: 6, step: 1 }] };
     expect(calendarToCron(calendar(sixAm))).toBe('0 6 * * *');
-    expect(calendarToCron(calendar({ ...sixAm, dayOfWeek: [{ start: 'MONDAY', end: 'FRIDAY', step: 1 }] }))).toBe('0 6 * * MON-FRI');
+    expect(calendarToCron(calendar({ ...sixAm, dayOfWeek: [{ start: 'MONDAY', end: 'FRIDAY', step: 1 }] }))).toBe(
+      '0 6 * * MON-FRI',
+    );
     expect(calendarToCron(calendar({ minute: [{ start: 0, end: 59, step: 15 }] }))).toBe('*/15 * * * *');
     expect(
       calendarToCron(
         calendar({
           ...sixAm,
-          dayOfMonth: [{ start: 1, end: 1, step: 1 }, { start: 15, end: 15, step: 1 }],
+          dayOfMonth: [
+            { start: 1, end: 1, step: 1 },
+            { start: 15, end: 15, step: 1 },
+          ],
           month: [{ start: 'MARCH', end: 'MARCH', step: 1 }],
         }),
       ),
@@ -35,9 +45,11 @@ describe('calendarToCron', () => {
   });
 
   it('mentions seconds and years only when they are not the defaults', () => {
-    expect(calendarToCron(calendar({ second: [{ start: 30, end: 30, step: 1 }], year: [{ start: 2030, end: 2030, step: 1 }] }))).toBe(
-      '* * * * * (second 30, year 2030)',
-    );
+    expect(
+      calendarToCron(
+        calendar({ second: [{ start: 30, end: 30, step: 1 }], year: [{ start: 2030, end: 2030, step: 1 }] }),
+      ),
+    ).toBe('* * * * * (second 30, year 2030)');
   });
 });
 
@@ -55,7 +67,11 @@ describe('describeTiming', () => {
   it('names cron or interval, the zone and the jitter', () => {
     expect(describeTiming({ intervals: [{ every: 86_400_000, offset: 0 }], timezone: 'UTC' })).toBe('every 1d in UTC');
     expect(
-      describeTiming({ calendars: [calendar({ minute: [{ start: 0, end: 0, step: 1 }], hour: [{ start: 6, end: 6, step: 1 }] })], timezone: 'Europe/London', jitter: 300_000 }),
+      describeTiming({
+        calendars: [calendar({ minute: [{ start: 0, end: 0, step: 1 }], hour: [{ start: 6, end: 6, step: 1 }] })],
+        timezone: 'Europe/London',
+        jitter: 300_000,
+      }),
     ).toBe('cron 0 6 * * * in Europe/London, jitter up to 5m');
     expect(describeTiming({ intervals: [{ every: 3_600_000, offset: 900_000 }] })).toBe('every 1h (offset 15m)');
   });
@@ -77,7 +93,10 @@ describe('formatScheduleDescription', () => {
         recentActions: ['2025-01-01', '2025-01-02'].map((day) => ({
           scheduledAt: new Date(`${day}T00:00:00Z`),
           takenAt: new Date(`${day}T00:00:01Z`),
-          action: { type: 'startWorkflow', workflow: { workflowId: `uk-chargers-daily-${day}T00:00:00Z`, firstExecutionRunId: 'r' } },
+          action: {
+            type: 'startWorkflow',
+            workflow: { workflowId: `uk-chargers-daily-${day}T00:00:00Z`, firstExecutionRunId: 'r' },
+          },
         })),
         nextActionTimes: [new Date('2025-01-03T00:00:00Z')],
       },

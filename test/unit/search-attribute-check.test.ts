@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/domain/errors';
-import { completedRunMemo, outcomeOf, RUN_SEARCH_ATTRIBUTES, runSearchAttributeDeclarations } from '../../src/visibility/runMemo';
+import {
+  completedRunMemo,
+  outcomeOf,
+  RUN_SEARCH_ATTRIBUTES,
+  runSearchAttributeDeclarations,
+} from '../../src/visibility/runMemo';
 import type { RunReport } from '../../src/domain/runReport';
 import { decideSearchAttributes, registrationCommands } from '../../src/visibility/searchAttributeCheck';
 
@@ -32,9 +37,10 @@ describe('decideSearchAttributes', () => {
   });
 
   it('required: refuses to start, listing every problem and the fix', async () => {
-    const error = await decideSearchAttributes('required', 'prod', async () => [...missing, 'search attribute UkChargersOutcome is not registered on namespace prod']).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await decideSearchAttributes('required', 'prod', async () => [
+      ...missing,
+      'search attribute UkChargersOutcome is not registered on namespace prod',
+    ]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(3);

@@ -104,7 +104,10 @@ describe('body faults', () => {
 
     const error = await failureOf(source.open(registry.url('/ncr.json')));
 
-    expect(error).toMatchObject({ retryable: true, message: expect.stringContaining(`(no data for ${IDLE_TIMEOUT_MS} ms)`) });
+    expect(error).toMatchObject({
+      retryable: true,
+      message: expect.stringContaining(`(no data for ${IDLE_TIMEOUT_MS} ms)`),
+    });
   });
 
   it('tolerates a pause shorter than idleTimeoutMs', async () => {

@@ -11,7 +11,11 @@ const SAMPLE = readFileSync(join(__dirname, '..', 'fixtures', 'ncr-public-sample
 const CONNECT_TIMEOUT_MS = 2_000;
 /** How long the slow registry keeps its headers back: far beyond the timeout, so only the timeout can end the wait. */
 const HEADERS_DELAY_MS = 20_000;
-const source = createHttpSource({ connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: 2_000, userAgent: 'uk-chargers-test' });
+const source = createHttpSource({
+  connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  idleTimeoutMs: 2_000,
+  userAgent: 'uk-chargers-test',
+});
 
 let registry: FaultyRegistry;
 beforeEach(async () => {

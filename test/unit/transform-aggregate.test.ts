@@ -4,7 +4,10 @@ import { DeviceAggregator, type ChargerModelRow } from '../../src/transform/aggr
 
 type Fields = [manufacturer: unknown, locationType: unknown, model: unknown, postcode: unknown, dateUpdated: unknown];
 
-function aggregate(devices: Fields[]): { rows: ChargerModelRow[]; stats: ReturnType<DeviceAggregator['finish']>['stats'] } {
+function aggregate(devices: Fields[]): {
+  rows: ChargerModelRow[];
+  stats: ReturnType<DeviceAggregator['finish']>['stats'];
+} {
   const aggregator = new DeviceAggregator();
   for (const fields of devices) aggregator.addDevice(...fields);
   const { stats, rows } = aggregator.finish();
@@ -57,7 +60,9 @@ describe('DeviceAggregator', () => {
       ['\uffff', 'x', 'm', 'AB1 2CD', '2020-01'],
       ['😀', 'x', 'm', 'AB1 2CD', '2020-01'],
     ]);
-    expect(rows.map((row) => [row.manufacturer, row.locationType, row.model, row.postcode, row.month].join('|'))).toEqual([
+    expect(
+      rows.map((row) => [row.manufacturer, row.locationType, row.model, row.postcode, row.month].join('|')),
+    ).toEqual([
       'B|x|m|AB1 2CD|2020-01',
       'a|x|m|AB1 2CD|',
       'a|x|m|AB1 2CD|2021-01',

@@ -4,7 +4,15 @@ import { csvChunks, formatCsv } from '../../src/transform/csv';
 import { CSV_HEADER } from './transform-helpers';
 
 function row(fields: Partial<ChargerModelRow>): ChargerModelRow {
-  return { manufacturer: 'M', locationType: 'L', model: 'X', postcode: 'TW6 2RQ', month: '2020-01', count: 1, ...fields };
+  return {
+    manufacturer: 'M',
+    locationType: 'L',
+    model: 'X',
+    postcode: 'TW6 2RQ',
+    month: '2020-01',
+    count: 1,
+    ...fields,
+  };
 }
 
 describe('CSV formatting', () => {
@@ -15,7 +23,11 @@ describe('CSV formatting', () => {
   it('ends every record with LF, including the last, and has no BOM', () => {
     const csv = formatCsv([row({ count: 2 }), row({ model: 'Y', count: 10 })]);
     expect(csv).toBe(`${CSV_HEADER}M,L,X,TW6 2RQ,2020-01,2\nM,L,Y,TW6 2RQ,2020-01,10\n`);
-    expect(Buffer.from(csv, 'utf8').subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
+    expect(
+      Buffer.from(csv, 'utf8')
+        .subarray(0, 3)
+        .equals(Buffer.from([0xef, 0xbb, 0xbf])),
+    ).toBe(false);
     expect(csv).not.toContain('\r');
   });
 
@@ -27,7 +39,9 @@ describe('CSV formatting', () => {
     ['carriage\rreturn', '"carriage\rreturn"'],
     ['crlf\r\n', '"crlf\r\n"'],
   ])('quotes %j as %j', (text, quoted) => {
-    expect(formatCsv([row({ manufacturer: text, model: text })])).toBe(`${CSV_HEADER}${quoted},L,${quoted},TW6 2RQ,2020-01,1\n`);
+    expect(formatCsv([row({ manufacturer: text, model: text })])).toBe(
+      `${CSV_HEADER}${quoted},L,${quoted},TW6 2RQ,2020-01,1\n`,
+    );
   });
 
   it.each([[' padded '], ['semi;colon'], ["it's"], ['=1+1'], ['-5'], ['tab\there'], ['\u2028'], ['café 😀'], ['']])(

@@ -54,7 +54,10 @@ export class CollectingWritable extends Writable {
   private readonly pieces: Buffer[] = [];
   ended = false;
 
-  constructor(private readonly delayMs = 0, highWaterMark?: number) {
+  constructor(
+    private readonly delayMs = 0,
+    highWaterMark?: number,
+  ) {
     super({ highWaterMark });
   }
 
@@ -75,7 +78,10 @@ export class CollectingWritable extends Writable {
 }
 
 /** The whole pipeline over `pieces` delivered as a stream. */
-export async function runPipeline(pieces: readonly (Buffer | string)[], options?: TransformOptions): Promise<TransformOutput> {
+export async function runPipeline(
+  pieces: readonly (Buffer | string)[],
+  options?: TransformOptions,
+): Promise<TransformOutput> {
   const output = new CollectingWritable();
   const stats = await transformPayload(Readable.from(pieces), output, options);
   return { csv: output.bytes.toString('utf8'), stats };

@@ -58,7 +58,14 @@ describe('transformPayload', () => {
 
   it('is deterministic', async () => {
     const json = registryJson(
-      Array.from({ length: 300 }, (_, index) => device({ model: `M${index % 7}`, manufacturer: `Z${index % 3}`, postcode: `tw${index % 9}2rq`, dateUpdated: `20${10 + (index % 12)}-0${1 + (index % 9)}-01` })),
+      Array.from({ length: 300 }, (_, index) =>
+        device({
+          model: `M${index % 7}`,
+          manufacturer: `Z${index % 3}`,
+          postcode: `tw${index % 9}2rq`,
+          dateUpdated: `20${10 + (index % 12)}-0${1 + (index % 9)}-01`,
+        }),
+      ),
     );
     const first = await runPipeline([Buffer.from(json)]);
     const second = await runPipeline(splitBytes(Buffer.from(json), 17));
@@ -77,7 +84,9 @@ describe('transformPayload', () => {
   });
 
   it('strips a byte order mark from plain input', async () => {
-    expect((await runPipeline([BOM.subarray(0, 1), Buffer.concat([BOM.subarray(1), SAMPLE_BYTES])])).csv).toBe(SAMPLE_CSV);
+    expect((await runPipeline([BOM.subarray(0, 1), Buffer.concat([BOM.subarray(1), SAMPLE_BYTES])])).csv).toBe(
+      SAMPLE_CSV,
+    );
   });
 
   it('accepts string chunks', async () => {
@@ -129,10 +138,14 @@ describe('transformPayload', () => {
     const output = new CollectingWritable();
     const error = await rejectionOf(transformPayload(Readable.from([bomb]), output, { maxGunzippedBytes: 1_000_000 }));
     expect(error).toBeInstanceOf(PayloadError);
-    expect((error as Error).message).toMatch(/^the gzip payload inflates past the limit of 1000000 bytes after \d+ compressed bytes$/);
+    expect((error as Error).message).toMatch(
+      /^the gzip payload inflates past the limit of 1000000 bytes after \d+ compressed bytes$/,
+    );
     expect(output.bytes.length).toBe(0);
     // Within the limit the same payload is only truncated.
-    expect(await rejectionOf(runPipeline([bomb], { maxGunzippedBytes: 65 * 1024 * 1024 }))).toBeInstanceOf(TruncatedPayloadError);
+    expect(await rejectionOf(runPipeline([bomb], { maxGunzippedBytes: 65 * 1024 * 1024 }))).toBeInstanceOf(
+      TruncatedPayloadError,
+    );
   });
 
   it('rejects corrupt gzip data with PayloadError', async () => {

@@ -64,12 +64,19 @@ describe('normalizePostcode', () => {
     expect(normalizePostcode(raw)).toEqual({ text, status: 'invalid' });
   });
 
-  it.each([[''], ['   '], ['\u00a0\n'], [null], [undefined], [12345], [true], [{ PostCode: 'TW6 2RQ' }], [['TW6 2RQ']]])(
-    'treats %j as missing',
-    (raw) => {
-      expect(normalizePostcode(raw)).toEqual({ text: '', status: 'missing' });
-    },
-  );
+  it.each([
+    [''],
+    ['   '],
+    ['\u00a0\n'],
+    [null],
+    [undefined],
+    [12345],
+    [true],
+    [{ PostCode: 'TW6 2RQ' }],
+    [['TW6 2RQ']],
+  ])('treats %j as missing', (raw) => {
+    expect(normalizePostcode(raw)).toEqual({ text: '', status: 'missing' });
+  });
 
   it('follows the contract wording for any text, canonical or not', () => {
     // The contract, step by step, without the shortcut for already-canonical postcodes.
@@ -77,17 +84,26 @@ describe('normalizePostcode', () => {
       if (raw.trim() === '') return { text: '', status: 'missing' };
       const upper = raw.toUpperCase();
       const compact = upper.replace(/\s/g, '');
-      if (/^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$/.test(compact)) return { text: `${compact.slice(0, -3)} ${compact.slice(-3)}`, status: 'valid' };
+      if (/^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$/.test(compact))
+        return { text: `${compact.slice(0, -3)} ${compact.slice(-3)}`, status: 'valid' };
       return { text: upper.trim().replace(/\s+/g, ' '), status: 'invalid' };
     };
     const postcodeLike = fc
-      .tuple(fc.stringMatching(/^[A-Za-z]{1,3}[0-9][A-Za-z0-9]?$/), fc.constantFrom('', ' ', '  ', '\u00a0', '\n', 'x'), fc.stringMatching(/^[0-9]{1,2}[A-Za-z]{1,3}$/))
+      .tuple(
+        fc.stringMatching(/^[A-Za-z]{1,3}[0-9][A-Za-z0-9]?$/),
+        fc.constantFrom('', ' ', '  ', '\u00a0', '\n', 'x'),
+        fc.stringMatching(/^[0-9]{1,2}[A-Za-z]{1,3}$/),
+      )
       .map((parts) => parts.join(''));
     fc.assert(
-      fc.property(fc.oneof(postcodeLike, fc.string({ maxLength: 10 })), fc.constantFrom('', ' ', '\t'), (text, padding) => {
-        const raw = padding + text + padding;
-        expect(normalizePostcode(raw)).toEqual(byTheContract(raw));
-      }),
+      fc.property(
+        fc.oneof(postcodeLike, fc.string({ maxLength: 10 })),
+        fc.constantFrom('', ' ', '\t'),
+        (text, padding) => {
+          const raw = padding + text + padding;
+          expect(normalizePostcode(raw)).toEqual(byTheContract(raw));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -109,10 +125,19 @@ describe('monthUpdated', () => {
     expect(monthUpdated(value)).toBe(month);
   });
 
-  it.each([['2020-2-18'], [' 2020-02-18'], ['20200218'], ['2020/02/18'], ['abcd-ef'], ['٢٠٢٠-٠٢'], [''], [null], [undefined], [202002], [{}]])(
-    'has no month for %j',
-    (value) => {
-      expect(monthUpdated(value)).toBe('');
-    },
-  );
+  it.each([
+    ['2020-2-18'],
+    [' 2020-02-18'],
+    ['20200218'],
+    ['2020/02/18'],
+    ['abcd-ef'],
+    ['٢٠٢٠-٠٢'],
+    [''],
+    [null],
+    [undefined],
+    [202002],
+    [{}],
+  ])('has no month for %j', (value) => {
+    expect(monthUpdated(value)).toBe('');
+  });
 });

@@ -74,7 +74,10 @@ describe('NcrScanner key handling', () => {
 
   it('ignores "ChargeDevice":[ inside a Scheme string and ChargeDevice keys below the top level', () => {
     const json = JSON.stringify({
-      Scheme: { SchemeCode: '"ChargeDevice":[{"ChargeDeviceModel":"Fake"}]', Nested: { ChargeDevice: [{ ChargeDeviceModel: 'Fake' }] } },
+      Scheme: {
+        SchemeCode: '"ChargeDevice":[{"ChargeDeviceModel":"Fake"}]',
+        Nested: { ChargeDevice: [{ ChargeDeviceModel: 'Fake' }] },
+      },
       ChargeDevice: [device({ model: 'Real' })],
     });
     expect(scanEverySplit(json).csv).toBe(csvOf(',,Real,,,1'));
@@ -116,7 +119,9 @@ describe('NcrScanner key handling', () => {
       '{"ChargeDeviceModel":"F","ChargeDeviceLocation":{"Address":{"PostCode":"TW6 2RQ","PostCode":12}}},' +
       '{"ChargeDeviceModel":"G","ChargeDeviceLocation":{"Address":{"PostCode":"x"}},"ChargeDeviceLocation":{"Address":{"PostCode":"TW6 2RQ"}}}' +
       ']}';
-    expect(scanEverySplit(json).csv).toBe(csvOf(',,A,,,1', ',,B,,,1', ',,C,,,1', ',,D,,,1', ',,E,SW1A 1AA,,1', ',,F,,,1', ',,G,TW6 2RQ,,1'));
+    expect(scanEverySplit(json).csv).toBe(
+      csvOf(',,A,,,1', ',,B,,,1', ',,C,,,1', ',,D,,,1', ',,E,SW1A 1AA,,1', ',,F,,,1', ',,G,TW6 2RQ,,1'),
+    );
   });
 
   it('lets a second top-level ChargeDevice key replace the first array, counts included', () => {
@@ -125,17 +130,29 @@ describe('NcrScanner key handling', () => {
     const json = `{"ChargeDevice":${JSON.stringify(first)},"Scheme":{},"ChargeDevice":${JSON.stringify(second)}}`;
     const result = scanEverySplit(json);
     expect(result.csv).toBe(csvOf(',,New,TW6 2RQ,,1'));
-    expect(result.stats).toEqual({ ...emptyStats(), devicesSeen: 1, devicesKept: 1, postcodeNormalized: 1, monthMissing: 1, rows: 1 });
+    expect(result.stats).toEqual({
+      ...emptyStats(),
+      devicesSeen: 1,
+      devicesKept: 1,
+      postcodeNormalized: 1,
+      monthMissing: 1,
+      rows: 1,
+    });
   });
 
   it('accepts an array after a non-array ChargeDevice, but not the other way round', () => {
-    expect(scanEverySplit(`{"ChargeDevice":5,"ChargeDevice":[${JSON.stringify(device({ model: 'X' }))}]}`).csv).toBe(csvOf(',,X,,,1'));
-    const error = payloadErrorOf(`{"ChargeDevice":[${JSON.stringify(device({ model: 'X' }))}],"ChargeDevice":{"a":[]}}`);
+    expect(scanEverySplit(`{"ChargeDevice":5,"ChargeDevice":[${JSON.stringify(device({ model: 'X' }))}]}`).csv).toBe(
+      csvOf(',,X,,,1'),
+    );
+    const error = payloadErrorOf(
+      `{"ChargeDevice":[${JSON.stringify(device({ model: 'X' }))}],"ChargeDevice":{"a":[]}}`,
+    );
     expect(error.message).toBe('not a registry payload: ChargeDevice is an object, expected an array');
   });
 
   it('recognises keys written with escapes', () => {
-    const json = '{"Charge\\u0044evice":[{"ChargeDevice\\u004dodel":"X","\\u004cocationType":"L","ChargeDeviceLocation":{"Addr\\u0065ss":{"Post\\u0043ode":"tw62rq"}}}]}';
+    const json =
+      '{"Charge\\u0044evice":[{"ChargeDevice\\u004dodel":"X","\\u004cocationType":"L","ChargeDeviceLocation":{"Addr\\u0065ss":{"Post\\u0043ode":"tw62rq"}}}]}';
     expect(scanEverySplit(json).csv).toBe(csvOf(',L,X,TW6 2RQ,,1'));
   });
 
@@ -148,14 +165,16 @@ describe('NcrScanner key handling', () => {
 
 describe('NcrScanner values', () => {
   it('counts non-object array elements as malformed', () => {
-    const json = '{"ChargeDevice":[null,1,-2.5e3,"x",[],[{"ChargeDeviceModel":"X"}],true,false,{"ChargeDeviceModel":"Y"}]}';
+    const json =
+      '{"ChargeDevice":[null,1,-2.5e3,"x",[],[{"ChargeDeviceModel":"X"}],true,false,{"ChargeDeviceModel":"Y"}]}';
     const result = scanEverySplit(json);
     expect(result.csv).toBe(csvOf(',,Y,,,1'));
     expect(result.stats).toMatchObject({ devicesSeen: 1, devicesKept: 1, malformedRecords: 8 });
   });
 
   it('prints numeric text fields as JSON.parse numbers and ignores numeric postcodes and dates', () => {
-    const json = '{"ChargeDevice":[{"ChargeDeviceModel":1e2,"ChargeDeviceManufacturer":1.50,"LocationType":-0,"DateUpdated":2020,"ChargeDeviceLocation":{"Address":{"PostCode":12345}}},{"ChargeDeviceModel":0.000001e-300,"LocationType":-12.5E+3}]}';
+    const json =
+      '{"ChargeDevice":[{"ChargeDeviceModel":1e2,"ChargeDeviceManufacturer":1.50,"LocationType":-0,"DateUpdated":2020,"ChargeDeviceLocation":{"Address":{"PostCode":12345}}},{"ChargeDeviceModel":0.000001e-300,"LocationType":-12.5E+3}]}';
     const result = scanEverySplit(json);
     expect(result.csv).toBe(csvOf(',-12500,1e-306,,,1', '1.5,0,100,,,1'));
     expect(result.stats).toMatchObject({ postcodeMissing: 2, monthMissing: 2 });
@@ -171,8 +190,12 @@ describe('NcrScanner values', () => {
   });
 
   it('keeps non-ASCII text intact across chunk boundaries', () => {
-    const json = registryJson([device({ model: 'Café Ünïcode 日本 😀', manufacturer: 'Ελληνικά', locationType: 'ق', postcode: 'ｔｗ6' })]);
-    expect(scanEverySplit(json).csv).toBe(csvOf('Ελληνικά,ق,Café Ünïcode 日本 😀,Ｔｗ6,,1'.replace('Ｔｗ6', 'ｔｗ6'.toUpperCase())));
+    const json = registryJson([
+      device({ model: 'Café Ünïcode 日本 😀', manufacturer: 'Ελληνικά', locationType: 'ق', postcode: 'ｔｗ6' }),
+    ]);
+    expect(scanEverySplit(json).csv).toBe(
+      csvOf('Ελληνικά,ق,Café Ünïcode 日本 😀,Ｔｗ6,,1'.replace('Ｔｗ6', 'ｔｗ6'.toUpperCase())),
+    );
   });
 
   it('replaces invalid UTF-8 inside strings with U+FFFD, like decoding then JSON.parse', () => {
@@ -189,7 +212,9 @@ describe('NcrScanner values', () => {
 
   it('validates deeply nested junk', () => {
     const deep = '['.repeat(300) + '{"a":[1,{"b":null}]}' + ']'.repeat(300);
-    expect(scanEverySplit(`{"ChargeDevice":[{"ChargeDeviceModel":"X","Junk":${deep}}],"Scheme":${deep}}`).csv).toBe(csvOf(',,X,,,1'));
+    expect(scanEverySplit(`{"ChargeDevice":[{"ChargeDeviceModel":"X","Junk":${deep}}],"Scheme":${deep}}`).csv).toBe(
+      csvOf(',,X,,,1'),
+    );
   });
 
   it('accepts every kind of JSON whitespace between tokens', () => {
@@ -199,7 +224,11 @@ describe('NcrScanner values', () => {
 
   it('handles an empty array and empty devices', () => {
     expect(scanEverySplit('{"ChargeDevice":[]}')).toEqual({ csv: CSV_HEADER, stats: emptyStats() });
-    expect(scanEverySplit('{"ChargeDevice":[{},{}]}').stats).toMatchObject({ devicesSeen: 2, droppedNoModel: 2, rows: 0 });
+    expect(scanEverySplit('{"ChargeDevice":[{},{}]}').stats).toMatchObject({
+      devicesSeen: 2,
+      droppedNoModel: 2,
+      rows: 0,
+    });
   });
 });
 
@@ -219,7 +248,11 @@ describe('NcrScanner errors', () => {
     ['{"ChargeDevice":[True]}', 17, "expected a value or ']', found 'T'"],
     ['{"ChargeDevice":["a\\x"]}', 20, 'expected an escape sequence'],
     ['{"ChargeDevice":["\\u12G4"]}', 22, 'expected a hexadecimal digit in a \\u escape'],
-    ['{"ChargeDevice":["tab\there"]}', 21, 'expected control characters to be escaped inside a string, found byte 0x09'],
+    [
+      '{"ChargeDevice":["tab\there"]}',
+      21,
+      'expected control characters to be escaped inside a string, found byte 0x09',
+    ],
     ['{"ChargeDevice" []}', 16, "expected ':' after a key, found '['"],
     ['{"ChargeDevice":[],}', 19, "expected '\"' starting a key, found '}'"],
     ["{'ChargeDevice':[]}", 1, "expected '\"' starting a key or '}', found '''"],
@@ -245,7 +278,9 @@ describe('NcrScanner errors', () => {
   });
 
   it('rejects bytes that are not JSON outside strings, including a broken byte order mark', () => {
-    expect(payloadErrorOf(Buffer.from([0xef, 0xbb, 0x7b, 0x7d])).message).toContain("invalid JSON at byte 2: expected byte 0xbf completing the UTF-8 byte order mark, found '{'");
+    expect(payloadErrorOf(Buffer.from([0xef, 0xbb, 0x7b, 0x7d])).message).toContain(
+      "invalid JSON at byte 2: expected byte 0xbf completing the UTF-8 byte order mark, found '{'",
+    );
     expect(payloadErrorOf(Buffer.concat([BOM, BOM, Buffer.from('{}')])).details.byteOffset).toBe(3);
     expect(payloadErrorOf(Buffer.from([0x7b, 0xff, 0x7d])).details.byteOffset).toBe(1);
   });
@@ -290,15 +325,21 @@ describe('NcrScanner errors', () => {
       expect((error as TruncatedPayloadError).details.byteOffset).toBe(length);
     }
     expect(thrownBy(() => scanBytes(Buffer.from('{"ChargeDevice":[]')))).toBeInstanceOf(TruncatedPayloadError);
-    expect(thrownBy(() => scanBytes(Buffer.from('{"ChargeDevice":["é').subarray(0, -1)))).toBeInstanceOf(TruncatedPayloadError);
+    expect(thrownBy(() => scanBytes(Buffer.from('{"ChargeDevice":["é').subarray(0, -1)))).toBeInstanceOf(
+      TruncatedPayloadError,
+    );
     expect(thrownBy(() => scanBytes(BOM.subarray(0, 2)))).toBeInstanceOf(TruncatedPayloadError);
   });
 
   it('names the offset and what was expected when the payload ends early', () => {
     const error = thrownBy(() => scanBytes(Buffer.from('{"ChargeDevice":[{"a":"b'))) as TruncatedPayloadError;
     expect(error.message).toBe('the payload ends early at byte 24: inside a string');
-    expect((thrownBy(() => scanBytes(Buffer.alloc(0))) as Error).message).toBe('the payload is empty: expected a JSON document');
-    expect((thrownBy(() => scanBytes(Buffer.from('  \n'))) as Error).message).toBe('the payload ends early at byte 3: expected a JSON document');
+    expect((thrownBy(() => scanBytes(Buffer.alloc(0))) as Error).message).toBe(
+      'the payload is empty: expected a JSON document',
+    );
+    expect((thrownBy(() => scanBytes(Buffer.from('  \n'))) as Error).message).toBe(
+      'the payload ends early at byte 3: expected a JSON document',
+    );
     expect((thrownBy(() => scanBytes(Buffer.from('{"ChargeDevice":[1'))) as Error).message).toBe(
       'the payload ends early at byte 18: inside a number',
     );
@@ -315,14 +356,25 @@ describe('NcrScanner oversized values', () => {
       const json = registryJson([device({ model: 'M1', [field]: overLimit }), kept]);
       const result = scanEverySplit(json);
       expect(result.csv, field).toBe(csvOf(',,Kept,TW6 2RQ,,1'));
-      expect(result.stats, field).toMatchObject({ devicesSeen: 2, devicesKept: 1, oversizedRecords: 1, droppedNoModel: 0 });
+      expect(result.stats, field).toMatchObject({
+        devicesSeen: 2,
+        devicesKept: 1,
+        oversizedRecords: 1,
+        droppedNoModel: 0,
+      });
     }
   });
 
   it('keeps a value of exactly MAX_FIELD_BYTES, counting UTF-8 bytes of the decoded text', () => {
-    expect(scanEverySplit(registryJson([device({ model: atLimit })])).stats).toMatchObject({ devicesKept: 1, oversizedRecords: 0 });
+    expect(scanEverySplit(registryJson([device({ model: atLimit })])).stats).toMatchObject({
+      devicesKept: 1,
+      oversizedRecords: 0,
+    });
     // 2-byte characters: half as many fit.
-    const twoByte = registryJson([device({ model: 'é'.repeat(MAX_FIELD_BYTES / 2) }), device({ model: 'é'.repeat(MAX_FIELD_BYTES / 2 + 1) })]);
+    const twoByte = registryJson([
+      device({ model: 'é'.repeat(MAX_FIELD_BYTES / 2) }),
+      device({ model: 'é'.repeat(MAX_FIELD_BYTES / 2 + 1) }),
+    ]);
     expect(scanEverySplit(twoByte).stats).toMatchObject({ devicesKept: 1, oversizedRecords: 1 });
     // Written with escapes the text is six times longer than it decodes to: the decoded length counts.
     const escaped = `{"ChargeDevice":[{"ChargeDeviceModel":"${'\\u0041'.repeat(MAX_FIELD_BYTES)}"},{"ChargeDeviceModel":"${'\\u0041'.repeat(MAX_FIELD_BYTES + 1)}"}]}`;
@@ -332,7 +384,10 @@ describe('NcrScanner oversized values', () => {
   it('counts a number written with more than MAX_FIELD_BYTES characters as oversized', () => {
     const json = `{"ChargeDevice":[{"ChargeDeviceModel":1${'0'.repeat(MAX_FIELD_BYTES)}},{"ChargeDeviceModel":0.${'5'.repeat(100)}}]}`;
     for (const sizes of [json.length, 1, 4096]) {
-      expect(scanBytes(Buffer.from(json), sizes)).toEqual({ csv: csvOf(',,0.5555555555555556,,,1'), stats: expect.objectContaining({ devicesKept: 1, oversizedRecords: 1 }) });
+      expect(scanBytes(Buffer.from(json), sizes)).toEqual({
+        csv: csvOf(',,0.5555555555555556,,,1'),
+        stats: expect.objectContaining({ devicesKept: 1, oversizedRecords: 1 }),
+      });
     }
   });
 
@@ -342,7 +397,12 @@ describe('NcrScanner oversized values', () => {
   });
 
   it('keeps a device whose long value is in a field the transform does not read', () => {
-    const json = registryJson([{ ...kept, ChargeDeviceName: 'N'.repeat(4 * MAX_FIELD_BYTES), Connector: [{ Note: overLimit }] }]);
-    expect(scanEverySplit(json)).toMatchObject({ csv: csvOf(',,Kept,TW6 2RQ,,1'), stats: { devicesKept: 1, oversizedRecords: 0 } });
+    const json = registryJson([
+      { ...kept, ChargeDeviceName: 'N'.repeat(4 * MAX_FIELD_BYTES), Connector: [{ Note: overLimit }] },
+    ]);
+    expect(scanEverySplit(json)).toMatchObject({
+      csv: csvOf(',,Kept,TW6 2RQ,,1'),
+      stats: { devicesKept: 1, oversizedRecords: 0 },
+    });
   });
 });

@@ -20,7 +20,8 @@ const results = new Map<string, ReplayResult>();
 beforeAll(async () => {
   const histories = await Promise.all(RECORDED_RUNS.map(readRecordedHistory));
   // One replay worker, so the workflow code is bundled once for every history.
-  for await (const result of Worker.runReplayHistories(etlWorkflowCode(), histories)) results.set(result.workflowId, result);
+  for await (const result of Worker.runReplayHistories(etlWorkflowCode(), histories))
+    results.set(result.workflowId, result);
 }, 300_000);
 
 describe('recorded chargerEtl histories replay on the current workflow code', () => {

@@ -15,12 +15,23 @@ interface BackfillOptions {
 export function registerScheduleBackfillCommand(schedule: Command): void {
   const command = schedule
     .command('backfill')
-    .description('start now the runs the schedule would have started between two instants (e.g. after an outage longer than the catch-up window)');
+    .description(
+      'start now the runs the schedule would have started between two instants (e.g. after an outage longer than the catch-up window)',
+    );
   addIdOption(command)
-    .addOption(new Option('--from <instant>', 'start of the range: 2025-01-31 (midnight UTC) or 2025-01-31T06:00:00Z').argParser(parseInstant).makeOptionMandatory())
-    .addOption(new Option('--to <instant>', 'end of the range, same forms').argParser(parseInstant).makeOptionMandatory())
     .addOption(
-      new Option('--overlap <policy>', 'overlap policy for the backfilled runs; the default runs them one after another')
+      new Option('--from <instant>', 'start of the range: 2025-01-31 (midnight UTC) or 2025-01-31T06:00:00Z')
+        .argParser(parseInstant)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--to <instant>', 'end of the range, same forms').argParser(parseInstant).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        '--overlap <policy>',
+        'overlap policy for the backfilled runs; the default runs them one after another',
+      )
         .choices(OVERLAP_POLICIES)
         .default('buffer-all'),
     )
@@ -33,7 +44,9 @@ export function registerScheduleBackfillCommand(schedule: Command): void {
     .action((options: BackfillOptions) =>
       withClient(async (client) => {
         if (options.from.getTime() >= options.to.getTime()) throw new CliError('--from must be before --to');
-        await client.schedule.getHandle(options.id).backfill({ start: options.from, end: options.to, overlap: overlapPolicy(options.overlap) });
+        await client.schedule
+          .getHandle(options.id)
+          .backfill({ start: options.from, end: options.to, overlap: overlapPolicy(options.overlap) });
         console.log(
           `backfilling schedule ${options.id} from ${options.from.toISOString()} to ${options.to.toISOString()} ` +
             `with overlap ${options.overlap}; the runs appear in uk-chargers schedule describe --id ${options.id}`,

@@ -1,7 +1,12 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { webUiScheduleUrl, type AppConfig } from '../../config';
-import { applyScheduleChanges, scheduleOptions, type OverlapPolicyName, type ScheduleSettings } from '../../schedules/scheduleDefinition';
+import {
+  applyScheduleChanges,
+  scheduleOptions,
+  type OverlapPolicyName,
+  type ScheduleSettings,
+} from '../../schedules/scheduleDefinition';
 import { describeTiming } from '../../schedules/scheduleText';
 import { CliError } from '../cliError';
 import { withClient } from '../temporalClient';
@@ -29,7 +34,9 @@ interface CreateOptions extends TimingOptions, InputOptions {
 export function registerScheduleCreateCommand(schedule: Command): void {
   const command = schedule
     .command('create')
-    .description('create the Temporal Schedule that starts chargerEtl runs unattended (one of --cron or --every is required)');
+    .description(
+      'create the Temporal Schedule that starts chargerEtl runs unattended (one of --cron or --every is required)',
+    );
   addIdOption(command);
   addTimingOptions(command, { timezoneDefault: 'UTC' });
   addPolicyOptions(command, { withDefaults: true });
@@ -70,10 +77,14 @@ async function createSchedule(client: Client, config: AppConfig, options: Create
     await client.schedule.create(scheduleOptions(settings));
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) {
-      throw new CliError(`cannot create schedule ${options.id}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CliError(
+        `cannot create schedule ${options.id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (!options.updateIfExists) {
-      throw new CliError(`schedule ${options.id} already exists; nothing changed (add --update-if-exists to replace its spec, policies and input)`);
+      throw new CliError(
+        `schedule ${options.id} already exists; nothing changed (add --update-if-exists to replace its spec, policies and input)`,
+      );
     }
     await client.schedule.getHandle(options.id).update((previous) =>
       applyScheduleChanges(previous, {
@@ -91,7 +102,11 @@ async function createSchedule(client: Client, config: AppConfig, options: Create
     verb = 'updated';
   }
   const description = await client.schedule.getHandle(options.id).describe();
-  const next = description.state.paused ? 'paused' : `next run ${description.info.nextActionTimes[0]?.toISOString() ?? '(none)'}`;
+  const next = description.state.paused
+    ? 'paused'
+    : `next run ${description.info.nextActionTimes[0]?.toISOString() ?? '(none)'}`;
   const link = webUiScheduleUrl(config, options.id);
-  console.log(`${verb} schedule ${options.id}: ${describeTiming(description.spec)}; ${next}${link ? ` — ${link}` : ''}`);
+  console.log(
+    `${verb} schedule ${options.id}: ${describeTiming(description.spec)}; ${next}${link ? ` — ${link}` : ''}`,
+  );
 }

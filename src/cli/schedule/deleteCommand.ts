@@ -3,7 +3,9 @@ import { withClient } from '../temporalClient';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
 
 export function registerScheduleDeleteCommand(schedule: Command): void {
-  const command = schedule.command('delete').description('delete a schedule; runs it already started carry on and stay in history');
+  const command = schedule
+    .command('delete')
+    .description('delete a schedule; runs it already started carry on and stay in history');
   addIdOption(command)
     .addHelpText('after', SCHEDULE_HELP_FOOTER)
     .action((options: { id: string }) =>

@@ -12,7 +12,9 @@ interface DescribeOptions {
 }
 
 export function registerScheduleDescribeCommand(schedule: Command): void {
-  const command = schedule.command('describe').description('show a schedule: timing, state, policies, input, recent and next runs');
+  const command = schedule
+    .command('describe')
+    .description('show a schedule: timing, state, policies, input, recent and next runs');
   addIdOption(command)
     .option('--json', 'print it as one JSON object')
     .addHelpText('after', SCHEDULE_HELP_FOOTER)
@@ -20,7 +22,11 @@ export function registerScheduleDescribeCommand(schedule: Command): void {
       withClient(async (client, config) => {
         const description = await client.schedule.getHandle(options.id).describe();
         const link = webUiScheduleUrl(config, options.id);
-        console.log(options.json ? JSON.stringify(describedAsJson(description, link)) : formatScheduleDescription(description, link));
+        console.log(
+          options.json
+            ? JSON.stringify(describedAsJson(description, link))
+            : formatScheduleDescription(description, link),
+        );
       }),
     );
 }

@@ -10,7 +10,11 @@ export function registerScheduleListCommand(schedule: Command): void {
     .command('list')
     .description("list the namespace's schedules that start chargerEtl, with their state and next and last run")
     .option('--json', 'print one JSON object per schedule, one per line')
-    .addHelpText('after', '\nThe server lists schedules from its visibility store, which may lag a few seconds behind changes.\n' + SCHEDULE_HELP_FOOTER)
+    .addHelpText(
+      'after',
+      '\nThe server lists schedules from its visibility store, which may lag a few seconds behind changes.\n' +
+        SCHEDULE_HELP_FOOTER,
+    )
     .action((options: { json?: boolean }) =>
       withClient(async (client) => {
         let found = 0;
@@ -20,7 +24,8 @@ export function registerScheduleListCommand(schedule: Command): void {
           found += 1;
           console.log(options.json ? JSON.stringify(summaryAsJson(summary)) : formatScheduleSummary(summary));
         }
-        if (found === 0 && !options.json) console.log('no chargerEtl schedules (create one with: uk-chargers schedule create --cron "0 6 * * *")');
+        if (found === 0 && !options.json)
+          console.log('no chargerEtl schedules (create one with: uk-chargers schedule create --cron "0 6 * * *")');
       }),
     );
 }

@@ -13,9 +13,17 @@ export function registerSchedulePauseCommands(schedule: Command): void {
     const name = paused ? 'pause' : 'unpause';
     const command = schedule
       .command(name)
-      .description(paused ? 'stop a schedule from starting runs (running ones carry on)' : 'let a paused schedule start runs again');
+      .description(
+        paused
+          ? 'stop a schedule from starting runs (running ones carry on)'
+          : 'let a paused schedule start runs again',
+      );
     addIdOption(command)
-      .option('--reason <text>', 'why; kept as the schedule note', `${paused ? 'paused' : 'unpaused'} with uk-chargers schedule ${name}`)
+      .option(
+        '--reason <text>',
+        'why; kept as the schedule note',
+        `${paused ? 'paused' : 'unpaused'} with uk-chargers schedule ${name}`,
+      )
       .addHelpText('after', SCHEDULE_HELP_FOOTER)
       .action((options: PauseOptions) =>
         withClient(async (client) => {

@@ -35,36 +35,56 @@ export function addIdOption(command: Command): Command {
 }
 
 export function addTimingOptions(command: Command, { timezoneDefault }: { timezoneDefault?: string }): Command {
-  const timezone = new Option('--timezone <zone>', 'IANA time zone the cron expression is read in, e.g. Europe/London').argParser(parseTimeZone);
+  const timezone = new Option(
+    '--timezone <zone>',
+    'IANA time zone the cron expression is read in, e.g. Europe/London',
+  ).argParser(parseTimeZone);
   return command
     .addOption(
-      new Option('--cron <expression>', 'when to run, as a cron expression: "minute hour day-of-month month day-of-week", e.g. "0 6 * * *"').conflicts(
-        'every',
-      ),
+      new Option(
+        '--cron <expression>',
+        'when to run, as a cron expression: "minute hour day-of-month month day-of-week", e.g. "0 6 * * *"',
+      ).conflicts('every'),
     )
-    .addOption(new Option('--every <duration>', 'run at a fixed interval instead, e.g. 24h, 6h, 30m').argParser(parseDuration))
+    .addOption(
+      new Option('--every <duration>', 'run at a fixed interval instead, e.g. 24h, 6h, 30m').argParser(parseDuration),
+    )
     .addOption(timezoneDefault ? timezone.default(timezoneDefault) : timezone)
-    .addOption(new Option('--jitter <duration>', 'start each run up to this much later, at random, e.g. 5m').argParser(parseDuration));
+    .addOption(
+      new Option('--jitter <duration>', 'start each run up to this much later, at random, e.g. 5m').argParser(
+        parseDuration,
+      ),
+    );
 }
 
 export function addPolicyOptions(command: Command, { withDefaults }: { withDefaults: boolean }): Command {
-  const overlap = new Option('--overlap <policy>', 'what happens when a run is due while the previous one is still going').choices(OVERLAP_POLICIES);
+  const overlap = new Option(
+    '--overlap <policy>',
+    'what happens when a run is due while the previous one is still going',
+  ).choices(OVERLAP_POLICIES);
   const catchup = new Option(
     '--catchup-window <duration>',
     'after an outage of the Temporal server, runs missed by at most this long still start (minimum 10s)',
   ).argParser(parseDuration);
   return command
     .addOption(withDefaults ? overlap.default('skip') : overlap)
-    .addOption(withDefaults ? catchup.default(DEFAULT_CATCHUP_WINDOW_MS, formatDuration(DEFAULT_CATCHUP_WINDOW_MS)) : catchup);
+    .addOption(
+      withDefaults ? catchup.default(DEFAULT_CATCHUP_WINDOW_MS, formatDuration(DEFAULT_CATCHUP_WINDOW_MS)) : catchup,
+    );
 }
 
 export function addInputOptions(command: Command): Command {
   return command
-    .addOption(new Option('--source-url <url>', "registry URL the runs read (default: the worker's SOURCE_URL)").argParser(parseSourceUrl))
     .addOption(
-      new Option('--destination <uri>', "s3://bucket/prefix/ or file:DIR the runs publish to (default: the worker's DESTINATION)").argParser(
-        parseDestinationOption,
+      new Option('--source-url <url>', "registry URL the runs read (default: the worker's SOURCE_URL)").argParser(
+        parseSourceUrl,
       ),
+    )
+    .addOption(
+      new Option(
+        '--destination <uri>',
+        "s3://bucket/prefix/ or file:DIR the runs publish to (default: the worker's DESTINATION)",
+      ).argParser(parseDestinationOption),
     );
 }
 

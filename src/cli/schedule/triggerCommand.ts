@@ -15,10 +15,15 @@ interface TriggerOptions {
 const REPORT_TIMEOUT_MS = 10_000;
 
 export function registerScheduleTriggerCommand(schedule: Command): void {
-  const command = schedule.command('trigger').description("start one run of a schedule now, with the schedule's input, and print its workflow ID");
+  const command = schedule
+    .command('trigger')
+    .description("start one run of a schedule now, with the schedule's input, and print its workflow ID");
   addIdOption(command)
     .addOption(
-      new Option('--overlap <policy>', 'overlap policy for this run; the default starts it even while another run is going')
+      new Option(
+        '--overlap <policy>',
+        'overlap policy for this run; the default starts it even while another run is going',
+      )
         .choices(OVERLAP_POLICIES)
         .default('allow-all'),
     )
@@ -45,7 +50,9 @@ export function registerScheduleTriggerCommand(schedule: Command): void {
           }
           await sleep(250);
         }
-        console.log(`triggered schedule ${options.id}; the server has not reported the run yet (see uk-chargers schedule describe --id ${options.id})`);
+        console.log(
+          `triggered schedule ${options.id}; the server has not reported the run yet (see uk-chargers schedule describe --id ${options.id})`,
+        );
       }),
     );
 }

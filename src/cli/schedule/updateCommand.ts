@@ -31,7 +31,10 @@ export function registerScheduleUpdateCommand(schedule: Command): void {
   addPolicyOptions(command, { withDefaults: false });
   addInputOptions(command);
   command
-    .option('--reset-input', "clear the run input back to the worker's defaults (then apply --source-url/--destination, if given)")
+    .option(
+      '--reset-input',
+      "clear the run input back to the worker's defaults (then apply --source-url/--destination, if given)",
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -62,7 +65,9 @@ export function registerScheduleUpdateCommand(schedule: Command): void {
         const description = await handle.describe();
         const link = webUiScheduleUrl(config, options.id);
         const runInput = description.action.args?.[0] ?? {};
-        console.log(`updated schedule ${options.id}: ${describeTiming(description.spec)}; input ${JSON.stringify(runInput)}${link ? ` — ${link}` : ''}`);
+        console.log(
+          `updated schedule ${options.id}: ${describeTiming(description.spec)}; input ${JSON.stringify(runInput)}${link ? ` — ${link}` : ''}`,
+        );
       }),
     );
 }
