@@ -7,7 +7,7 @@
 // Prints {"seconds":…,"steady":{"seconds":…,"devices":…}|null,"stats":{…}}.
 const { createReadStream } = require('node:fs');
 const { basename, dirname, resolve } = require('node:path');
-const { DigestStream } = require('../dist/domain/digest');
+const { DigestStream } = require('../dist/streams/digestStream');
 const { FileStore } = require('../dist/storage/fileStore');
 const { transformPayload } = require('../dist/transform/pipeline');
 

@@ -47,7 +47,7 @@ const log = (line: string): void => {
 interface Recording {
   registry: FaultyRegistry;
   /** Starts chargerEtl; the recorded run of a scenario passes its recorded workflow ID. */
-  start(input: ChargerEtlInput, workflowId?: string): Promise<WorkflowHandle<typeof chargerEtl>>;
+  start: (input: ChargerEtlInput, workflowId?: string) => Promise<WorkflowHandle<typeof chargerEtl>>;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions, type WorkflowBundlePath } from '@temporalio/worker';
+import {
+  type NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundlePath,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { productionActivityDeps } from './activities/productionDeps';
 import type { AppConfig } from './config';

@@ -15,12 +15,12 @@ async function main(): Promise<void> {
   installWorkerRuntime(config);
   const logger = Runtime.instance().logger;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () =>
+    process.once(signal, () => {
       logger.info('shutting down: polling stopped, draining in-flight activities', {
         signal,
         graceMs: config.worker.shutdownGraceMs,
-      }),
-    );
+      });
+    });
   }
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {

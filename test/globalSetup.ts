@@ -33,7 +33,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   if (temporal.status === 'rejected' || minio.status === 'rejected') {
     await stopAll();
-    const failures = [temporal, minio].flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    const failures = [temporal, minio].flatMap((result): unknown[] =>
+      result.status === 'rejected' ? [result.reason] : [],
+    );
     throw servicesError('could not be started', new AggregateError(failures, failures.map(messageOf).join('\n')));
   }
 

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream';
 import { Context } from '@temporalio/activity';
-import { DigestStream } from '../domain/digest';
+import { DigestStream } from '../streams/digestStream';
 import { MANIFEST_FILE_NAME, STABLE_CSV_KEY, historyPrefix, stagingPrefix, type Manifest } from '../domain/manifest';
 import { redactUrl } from '../domain/redact';
 import type { TransformStats } from '../domain/stats';
@@ -9,7 +9,7 @@ import type { BlobStore } from '../storage/blobStore';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
 import { withHeartbeat } from './heartbeat';
-import { readPublishedManifest } from './publishedManifest';
+import { readPublishedManifest } from '../publish/publishedManifest';
 import { currentRun } from './runContext';
 
 export interface FetchDataInput {

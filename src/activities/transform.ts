@@ -1,9 +1,9 @@
-import { DigestStream } from '../domain/digest';
+import { DigestStream } from '../streams/digestStream';
 import { PayloadError } from '../domain/errors';
 import { redactUrl } from '../domain/redact';
 import { CSV_FILE_NAME, stagingPrefix } from '../domain/manifest';
 import type { TransformStats } from '../domain/stats';
-import { failStream } from '../streams';
+import { failStream } from '../streams/failStream';
 import { transformPayload } from '../transform/pipeline';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';

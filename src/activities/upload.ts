@@ -12,7 +12,7 @@ import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { currentRun } from './runContext';
-import { manifestJson, publishStable } from './stablePublisher';
+import { manifestJson, publishStable } from '../publish/stablePublisher';
 
 export interface UploadInput {
   destination: string;

@@ -97,7 +97,7 @@ export function progressLine(activity: PendingActivityFacts): string {
 }
 
 /** One clear line for a failed run: where it failed, why, and where to look. */
-export function runFailure(error: unknown, workflowId: string, config: AppConfig): CliError | unknown {
+export function runFailure(error: unknown, workflowId: string, config: AppConfig): unknown {
   if (!(error instanceof WorkflowFailedError)) return error;
   const link = webUiRunUrl(config, workflowId);
   return new CliError(`run ${workflowId} failed${failureSummary(error)}${link ? ` (${link})` : ''}`);

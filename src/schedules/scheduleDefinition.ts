@@ -120,5 +120,5 @@ function timingSpec(timing: ScheduleTiming, timezone: string | undefined, jitter
 
 /** The input without absent fields, so the schedule shows exactly what it overrides. */
 function definedFields(input: ChargerEtlInput): ChargerEtlInput {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as ChargerEtlInput;
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 }

@@ -91,8 +91,11 @@ export function formatDuration(ms: number): string {
 /** `uk-chargers schedule describe` output. */
 export function formatScheduleDescription(description: ScheduleDescription, webUiUrl: string | undefined): string {
   const { info, state, policies, action } = description;
-  const input = action.args?.[0];
-  const inputText = input && Object.keys(input).length > 0 ? JSON.stringify(input) : "{} (the worker's defaults)";
+  const input: unknown = action.args?.[0];
+  const inputText =
+    typeof input === 'object' && input !== null && Object.keys(input).length > 0
+      ? JSON.stringify(input)
+      : "{} (the worker's defaults)";
   const lines = [
     `schedule ${description.scheduleId}: ${state.paused ? 'paused' : 'active'}${state.note ? ` — ${state.note}` : ''}`,
     `  spec         ${describeTiming(description.spec)}`,

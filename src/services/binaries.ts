@@ -101,7 +101,9 @@ async function goBinDirectory(): Promise<string | undefined> {
     ({ stdout } = await execFileAsync('go', ['env', 'GOBIN', 'GOPATH']));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`\`go env GOBIN GOPATH\` failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`\`go env GOBIN GOPATH\` failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   const [goBin = '', goPath = ''] = stdout.split(/\r?\n/);
   if (goBin.trim() !== '') return goBin.trim();

@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { findOrBuildTemporalCli } from './binaries';
 import { choosePort, LOOPBACK } from './freePort';
 import { ServerProcess, type Log } from './serverProcess';
+import type * as TemporalTesting from '@temporalio/testing';
 
 export interface TemporalDevServerOptions {
   /** Temporal CLI to run; found or built (see findOrBuildTemporalCli) when omitted. */
@@ -95,7 +96,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
  * dependency, so a production install (`npm ci --omit=dev`, the Docker image)
  * lacks it; there the demo needs a server or a CLI named instead.
  */
-async function importTemporalTesting(): Promise<typeof import('@temporalio/testing')> {
+async function importTemporalTesting(): Promise<typeof TemporalTesting> {
   try {
     return await import('@temporalio/testing');
   } catch (error) {

@@ -187,11 +187,13 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
 /** Destroys `wire` with the abort reason when `signal` fires before the wire closes. */
 function abortWith(signal: AbortSignal | undefined, wire: WireBody): void {
   if (!signal) return;
+  const destroy = () =>
+    wire.destroy(signal.reason instanceof Error ? signal.reason : new Error('the request was aborted'));
   if (signal.aborted) {
-    wire.destroy(signal.reason);
+    destroy();
     return;
   }
-  const onAbort = () => wire.destroy(signal.reason);
+  const onAbort = destroy;
   signal.addEventListener('abort', onAbort, { once: true });
   wire.once('close', () => signal.removeEventListener('abort', onAbort));
 }

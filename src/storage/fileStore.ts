@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BlobChangedError, BlobNotFoundError, StorageError } from '../domain/errors';
-import { observeErrors } from '../streams';
+import { observeErrors } from '../streams/failStream';
 import { assertValidKey, type KeyKind } from './blobKey';
 import type { BlobInfo, BlobStore, PutOptions } from './blobStore';
 

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { BlobChangedError, BlobNotFoundError, StorageError } from '../domain/errors';
-import { observeErrors } from '../streams';
+import { observeErrors } from '../streams/failStream';
 import { assertValidKey, type KeyKind } from './blobKey';
 import type { BlobInfo, BlobStore, PutOptions } from './blobStore';
 import { s3StorageError } from './s3Errors';

@@ -400,7 +400,7 @@ export class NcrScanner {
           if (c !== COMMA) throw this.syntaxError(i, this.expectedAfterValue(), c);
           i++;
           if (!this.inObject) {
-            this.target = this.roles[this.depth - 1] === Role.Devices ? Target.Device : Target.None;
+            this.target = (this.roles[this.depth - 1] as Role) === Role.Devices ? Target.Device : Target.None;
             state = State.Value;
             break;
           }
@@ -792,7 +792,7 @@ export class NcrScanner {
     const role = this.roles[this.depth - 1] as Role;
     if (this.inObject !== (c === CLOSE_BRACE)) throw this.syntaxError(i, this.expectedAfterValue(), c);
     this.depth--;
-    if (this.depth > 0) this.topChanged(this.roles[this.depth - 1] as Role);
+    if (this.depth > 0) this.topChanged(this.roles[this.depth - 1]);
     if (role === Role.Device) {
       this.sink.addDevice(this.manufacturer, this.locationType, this.model, this.postcode, this.dateUpdated);
     }

@@ -135,7 +135,7 @@ async function scanPayload(
     await pipeline(
       Readable.from(inputChunks(), { objectMode: false }),
       createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }),
-      (gunzipped) => scan(limited(gunzipped)),
+      (gunzipped: AsyncIterable<Buffer>) => scan(limited(gunzipped)),
     );
   } catch (error) {
     // Stopping the gunzip early makes pipeline report an abort rather than the reason.

@@ -70,7 +70,7 @@ describe('chargerEtl on a real Temporal server and MinIO', () => {
       sourceUrl: registry.url('/ncr.json'),
       destination: `s3://${bucket}/${prefix}`,
     });
-    report = (await handle.result()) as RunReport;
+    report = await handle.result();
     startedOn = (await handle.describe()).startTime.toISOString().slice(0, 10);
   });
 
@@ -148,7 +148,7 @@ describe('chargerEtl on a real Temporal server and MinIO', () => {
       sourceUrl: registry.url('/ncr.json'),
       destination: `s3://${bucket}/${prefix}`,
     });
-    const again = (await handle.result()) as RunReport;
+    const again = await handle.result();
     expect(again).toMatchObject({ published: false, unchanged: true });
     expect(again.csv.sha256).toBe(report.csv.sha256);
     const published = JSON.parse(await readText(await store(prefix).get('manifest.json'))) as Manifest;

@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/domain/runReport';
 import { freePort } from '../../src/services/freePort';
 import type { chargerEtl } from '../../src/workflows';
 import { CHARGER_ETL_WORKFLOW } from '../../src/workflows/definitions';
@@ -104,7 +103,7 @@ describe('the worker process (src/worker.ts) in production trim', () => {
       SOURCE_URL: registry.url('/ncr.json'),
       DESTINATION: destination,
     });
-    const report = (await handle.result()) as RunReport;
+    const report = await handle.result();
     expect(report).toMatchObject({ published: true, rawBytes: payload.length, stats: { devicesSeen: 4_000 } });
   });
 });

@@ -1,7 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunFacts } from '../../src/cli/runFacts';
-import type { RunReport } from '../../src/domain/runReport';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/services/temporalDevServer';
 import type { chargerEtl } from '../../src/workflows';
 import { CHARGER_ETL_WORKFLOW } from '../../src/workflows/definitions';
@@ -67,7 +66,7 @@ describe('a namespace without the run search attributes', () => {
       workflowId,
       args: [{}],
     });
-    const report = (await handle.result()) as RunReport;
+    const report = await handle.result();
     expect(report).toMatchObject({ published: true, stats: { rows: 3 } });
 
     const events = (await handle.fetchHistory()).events ?? [];

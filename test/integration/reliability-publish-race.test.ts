@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { publishStable, type PublishOutcome } from '../../src/activities/stablePublisher';
+import { publishStable, type PublishOutcome } from '../../src/publish/stablePublisher';
 import { StorageError } from '../../src/domain/errors';
 import { CSV_FILE_NAME, historyPrefix, STABLE_MANIFEST_KEY, type Manifest } from '../../src/domain/manifest';
 import { emptyStats } from '../../src/domain/stats';
@@ -374,8 +374,8 @@ async function interleave(publishers: TurnTakingStore[], schedule: Burst[], trac
     const { publisher, calls } = schedule[burst % schedule.length];
     const index = waiting[publisher % waiting.length];
     for (let call = 0; call < calls && turns[index] !== undefined; call += 1) {
-      trace.push(`${publishers[index].name}: ${turns[index]!.call}`);
-      turns[index]!.take();
+      trace.push(`${publishers[index].name}: ${turns[index].call}`);
+      turns[index].take();
       turns[index] = await publishers[index].nextTurn();
     }
   }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPublishedManifest } from '../../src/activities/publishedManifest';
+import { readPublishedManifest } from '../../src/publish/publishedManifest';
 import type { Manifest } from '../../src/domain/manifest';
 import type { ChargerEtlInput, RunReport } from '../../src/domain/runReport';
 import { openBlobStore } from '../../src/storage/openBlobStore';

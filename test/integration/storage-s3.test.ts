@@ -6,7 +6,7 @@ import type { MinioServer } from '../../src/services/minioServer';
 import { minioS3ClientConfig } from '../../src/services/minioServer';
 import type { BlobStore } from '../../src/storage/blobStore';
 import { openBlobStore } from '../../src/storage/openBlobStore';
-import { S3Store } from '../../src/storage/s3Store';
+import { type S3Store } from '../../src/storage/s3Store';
 import { describeBlobStoreContract } from '../support/blobStoreContract';
 import { generatedBody, readText } from '../support/generatedBody';
 import { createBucket, sharedMinio, sharedMinioS3Config, startOwnMinio, uniqueBucketName } from '../support/services';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { loadConfig, type AppConfig } from '../../src/config';
@@ -16,7 +16,7 @@ export interface EtlHarness {
   worker: Worker;
   taskQueue: string;
   /** Starts chargerEtl on the harness's task queue. */
-  start(input: ChargerEtlInput, workflowId?: string): ReturnType<Client['workflow']['start']>;
+  start(input: ChargerEtlInput, workflowId?: string): Promise<WorkflowHandleWithFirstExecutionRunId<typeof chargerEtl>>;
   stop(): Promise<void>;
 }
 

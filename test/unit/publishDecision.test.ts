@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/domain/manifest';
-import { decidePublish } from '../../src/domain/publishDecision';
+import { decidePublish } from '../../src/publish/publishDecision';
 import { emptyStats } from '../../src/domain/stats';
 
 function published(devicesKept: number, sha256 = 'a'.repeat(64), runStartedAt = '2026-11-20T06:00:00.000Z'): Manifest {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { readPublishedManifest } from '../../src/activities/publishedManifest';
+import { readPublishedManifest } from '../../src/publish/publishedManifest';
 import { StorageError } from '../../src/domain/errors';
 import { emptyStats } from '../../src/domain/stats';
 import { FileStore } from '../../src/storage/fileStore';

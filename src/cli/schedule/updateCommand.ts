@@ -55,7 +55,11 @@ export function registerScheduleUpdateCommand(schedule: Command): void {
           resetInput: options.resetInput,
         };
         const { input, ...rest } = changes;
-        if ([...Object.values(rest), ...Object.values(input ?? {})].every((value) => value === undefined)) {
+        if (
+          [...Object.values<unknown>(rest), ...Object.values<unknown>({ ...input })].every(
+            (value) => value === undefined,
+          )
+        ) {
           throw new CliError(
             'schedule update needs something to change: --cron, --every, --timezone, --jitter, --overlap, --catchup-window, --source-url, --destination or --reset-input',
           );
@@ -64,7 +68,7 @@ export function registerScheduleUpdateCommand(schedule: Command): void {
         await handle.update((previous) => applyScheduleChanges(previous, changes));
         const description = await handle.describe();
         const link = webUiScheduleUrl(config, options.id);
-        const runInput = description.action.args?.[0] ?? {};
+        const runInput: unknown = description.action.args?.[0] ?? {};
         console.log(
           `updated schedule ${options.id}: ${describeTiming(description.spec)}; input ${JSON.stringify(runInput)}${link ? ` — ${link}` : ''}`,
         );

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BlobChangedError, StorageError } from '../domain/errors';
 import { STABLE_CSV_KEY, STABLE_MANIFEST_KEY, type Manifest } from '../domain/manifest';
-import { decidePublish, type PublishDecision } from '../domain/publishDecision';
+import { decidePublish, type PublishDecision } from './publishDecision';
 import type { BlobStore, PutOptions } from '../storage/blobStore';
 import { readPublishedManifest } from './publishedManifest';
 

@@ -1,4 +1,4 @@
-import type { Manifest } from './manifest';
+import type { Manifest } from '../domain/manifest';
 
 export type PublishDecision =
   | { action: 'publish'; reason: string }
