@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { expect, onTestFinished } from 'vitest';
@@ -83,7 +83,7 @@ export async function activityHarness(payload: ServedPayload): Promise<ActivityH
   };
 }
 
-/** Every file under the store's `_staging/` directory, in-flight temp files included, relative to it. */
+/** Every file under the store's `_staging/` directory, in-flight temp files included, as paths from the store's root. */
 export async function stagedFiles(harness: ActivityHarness): Promise<string[]> {
   const entries = await readdir(join(harness.store.rootDir, '_staging'), {
     recursive: true,
@@ -92,7 +92,9 @@ export async function stagedFiles(harness: ActivityHarness): Promise<string[]> {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(harness.store.rootDir, join(entry.parentPath, entry.name)).split(sep).join('/'));
 }
 
 /** The ApplicationFailure `promise` rejects with; fails the test if it resolves or rejects with anything else. */
