@@ -9,6 +9,13 @@ async function main(argv: string[]): Promise<void> {
   await buildProgram().parseAsync(argv);
 }
 
+// A reader that stops early (`uk-chargers list | head`) closes the pipe: that ends the output, not in a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  console.error(`uk-chargers: cannot write to standard output: ${error.message}`);
+  process.exit(1);
+});
+
 main(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
     // Commander has already printed help, the version or a usage error.
