@@ -25,9 +25,11 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# package.json gives the version recorded in every manifest; assets holds the demo's sample.
+# package.json gives the version recorded in every manifest; assets holds the demo's sample;
+# feeds holds the bundled feed catalogue, found two levels above dist/feeds/catalogue.js.
 COPY package.json ./
 COPY assets ./assets
+COPY feeds ./feeds
 USER node
 # Prometheus metrics, when METRICS_PROMETHEUS_ADDRESS=0.0.0.0:9464.
 EXPOSE 9464

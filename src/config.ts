@@ -1,7 +1,9 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { DEFAULTS } from './defaults';
+import { parseDurationMs } from './domain/duration';
 import { ConfigError } from './domain/errors';
 import { redactUrl } from './domain/redact';
+import { BUNDLED_FEEDS_FILE, loadCatalogue, type FeedCatalogue } from './feeds/catalogue';
 import { parseDestination } from './storage/openBlobStore';
 
 /** Every setting the worker and CLI use, validated once at start-up. */
@@ -28,6 +30,17 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** How the worker process runs; the CLI ignores these. */
   worker: WorkerSettings;
+  feeds: FeedSettings;
+}
+
+/** The open-data feeds: their catalogue and how a charge-points run treats them. */
+export interface FeedSettings {
+  /** The validated catalogue (FEEDS_FILE, else the bundled one). */
+  catalogue: FeedCatalogue;
+  /** Feeds fetched at once. */
+  maxConcurrency: number;
+  /** A failing feed's snapshot older than this is not used (the feed is `expired`). */
+  maxStaleMs: number;
 }
 
 export interface WorkerSettings {
@@ -109,6 +122,21 @@ export const SETTINGS: readonly Setting[] = [
     name: 'METRICS_PROMETHEUS_ADDRESS',
     default: '(off)',
     meaning: 'host:port to serve the Temporal runtime metrics on for Prometheus, e.g. 0.0.0.0:9464',
+  },
+  {
+    name: 'FEEDS_FILE',
+    default: `${DEFAULTS.feedsFile} (bundled)`,
+    meaning: 'the open-data feed catalogue (YAML, see "Feed catalogue")',
+  },
+  {
+    name: 'FEEDS_MAX_CONCURRENCY',
+    default: String(DEFAULTS.feedsMaxConcurrency),
+    meaning: 'feeds a charge-points run fetches at once',
+  },
+  {
+    name: 'FEED_MAX_STALE',
+    default: DEFAULTS.feedMaxStale,
+    meaning: 'oldest last good snapshot that stands in for a failing feed, e.g. 7d or 36h',
   },
   {
     name: 'SEARCH_ATTRIBUTES',
@@ -208,6 +236,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  const feedsFile = read('FEEDS_FILE') ?? BUNDLED_FEEDS_FILE;
+  let catalogue: FeedCatalogue = { path: feedsFile, feeds: [] };
+  try {
+    catalogue = loadCatalogue(feedsFile);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const maxStaleRaw = read('FEED_MAX_STALE') ?? DEFAULTS.feedMaxStale;
+  const maxStaleMs = parseDurationMs(maxStaleRaw);
+  if (maxStaleMs === undefined) {
+    problems.push(`FEED_MAX_STALE must be a duration above zero such as 7d, 36h or 90m, got "${maxStaleRaw}"`);
+  }
+
   let connect: ClientConnectConfig = { connectionOptions: {} };
   try {
     connect = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
@@ -251,6 +293,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceMs: integerAtLeast('WORKER_SHUTDOWN_GRACE_MS', 0, DEFAULTS.workerShutdownGraceMs),
       metricsPrometheusAddress,
       searchAttributes: searchAttributesRaw as SearchAttributesMode,
+    },
+    feeds: {
+      catalogue,
+      maxConcurrency: positiveInt('FEEDS_MAX_CONCURRENCY', DEFAULTS.feedsMaxConcurrency),
+      maxStaleMs: maxStaleMs ?? 0,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -318,5 +365,12 @@ export function redactedConfig(config: AppConfig): Record<string, unknown> {
     publishMaxDropFraction: config.publishMaxDropFraction,
     logLevel: config.logLevel,
     worker: { ...config.worker, metricsPrometheusAddress: config.worker.metricsPrometheusAddress ?? null },
+    // The catalogue names secrets by their variable only: nothing in it needs redacting.
+    feeds: {
+      file: config.feeds.catalogue.path,
+      feeds: config.feeds.catalogue.feeds.length,
+      maxConcurrency: config.feeds.maxConcurrency,
+      maxStaleMs: config.feeds.maxStaleMs,
+    },
   };
 }

@@ -21,4 +21,12 @@ export const DEFAULTS = {
   workerMaxConcurrentActivities: 10,
   workerMaxConcurrentWorkflowTasks: 10,
   workerShutdownGraceMs: 60_000,
+  /** The catalogue shipped in the package (src/feeds/catalogue.ts finds it). */
+  feedsFile: 'feeds/uk-operators.yaml',
+  /** Feeds fetched at once by one charge-points run. */
+  feedsMaxConcurrency: 8,
+  /** The oldest snapshot of a failing feed that may still stand in for it. */
+  feedMaxStale: '7d',
+  /** Least gap between two requests to one feed host, when the catalogue does not say. */
+  feedMinIntervalMs: 1_000,
 } as const;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseDurationMs } from '../domain/duration';
 import { ConfigError } from '../domain/errors';
 import { parseDestination } from '../storage/openBlobStore';
 
@@ -7,17 +8,11 @@ import { parseDestination } from '../storage/openBlobStore';
  * so a bad value is reported with the option's name before anything connects.
  */
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** Durations as the temporal CLI writes them: `90s`, `15m`, `24h`, `1h30m`, `7d`. Returns milliseconds (> 0). */
 export function parseDuration(value: string): number {
-  const text = value.trim();
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d)/g)];
-  if (text === '' || parts.map((part) => part[0]).join('') !== text) {
-    throw new InvalidArgumentError('expected a duration such as 90s, 15m, 24h, 1h30m or 7d.');
-  }
-  const ms = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * DURATION_UNITS_MS[unit], 0);
-  if (ms <= 0) throw new InvalidArgumentError('the duration must be more than zero.');
+  const ms = parseDurationMs(value);
+  if (ms === undefined)
+    throw new InvalidArgumentError('expected a duration above zero such as 90s, 15m, 24h, 1h30m or 7d.');
   return ms;
 }
 

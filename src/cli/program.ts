@@ -3,6 +3,7 @@ import { CODE_VERSION } from '../version';
 import { registerCancelCommand } from './cancelCommand';
 import { registerConfigCommand } from './configCommand';
 import { registerDemoCommand } from './demoCommand';
+import { registerFeedsCommand } from './feedsCommand';
 import { registerListCommand } from './listCommand';
 import { registerResultCommand } from './resultCommand';
 import { registerRunCommand } from './runCommand';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCancelCommand(program);
   registerListCommand(program);
   registerScheduleCommand(program);
+  registerFeedsCommand(program);
   registerConfigCommand(program);
   registerDemoCommand(program);
   return program;

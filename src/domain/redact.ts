@@ -3,10 +3,11 @@ const SECRET_QUERY_PARAMS =
 
 /**
  * Returns the URL with credentials removed: userinfo and the values of query
- * parameters that commonly carry secrets. Used for everything that can reach
- * workflow history or logs. Strings that are not URLs come back unchanged.
+ * parameters that commonly carry secrets, and of `secretParams` (a feed's own
+ * credential parameter, compared case-insensitively). Used for everything that
+ * can reach workflow history or logs. Strings that are not URLs come back unchanged.
  */
-export function redactUrl(raw: string): string {
+export function redactUrl(raw: string, secretParams: readonly string[] = []): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -17,8 +18,9 @@ export function redactUrl(raw: string): string {
     url.username = 'REDACTED';
     url.password = '';
   }
+  const extra = new Set(secretParams.map((name) => name.toLowerCase()));
   for (const name of [...url.searchParams.keys()]) {
-    if (SECRET_QUERY_PARAMS.test(name)) url.searchParams.set(name, 'REDACTED');
+    if (SECRET_QUERY_PARAMS.test(name) || extra.has(name.toLowerCase())) url.searchParams.set(name, 'REDACTED');
   }
   return url.toString();
 }

@@ -3,8 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import { DEFAULTS } from '../defaults';
 import { SourceError } from '../domain/errors';
 import { openDecodedBody } from './decodedBody';
-import type { ConditionalHeaders, OpenResult, RegistrySource, SourceMetadata } from './registrySource';
-import { parseTarget, redirectTarget, scrubSecrets, type RequestTarget } from './requestTarget';
+import type {
+  ConditionalHeaders,
+  OpenResult,
+  RegistrySource,
+  RequestCredentials,
+  SourceMetadata,
+} from './registrySource';
+import { parseTarget, redirectTarget, scrubSecrets, withSecrets, type RequestTarget } from './requestTarget';
 import { statusFailure, transportFailure } from './sourceFailures';
 import { WireBody } from './wireBody';
 
@@ -97,17 +103,22 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
     }
   }
 
-  /** Sends the request and follows redirects, checking every target. */
+  /**
+   * Sends the request and follows redirects, checking every target. Credential
+   * headers go to the requested origin only, as Basic auth does.
+   */
   async function request(
     method: Method,
     url: string,
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
+    credentials: RequestCredentials = {},
   ): Promise<Answer> {
-    const requested = parseTarget(url, allowedHosts);
+    const requested = withSecrets(parseTarget(url, allowedHosts, credentials.secretParams), credentials.secrets ?? []);
     let target = requested;
     for (let redirects = 0; ; redirects += 1) {
-      const response = await send(method, target, headers, signal);
+      const sameOrigin = target.url.origin === requested.url.origin;
+      const response = await send(method, target, { ...headers, ...(sameOrigin ? credentials.headers : {}) }, signal);
       const location = header(response, 'location');
       if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return { requested, target, response };
       response.data.destroy();
@@ -149,9 +160,9 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
       return metadata;
     },
 
-    async open(url, { conditional, signal } = {}): Promise<OpenResult> {
+    async open(url, { conditional, signal, credentials } = {}): Promise<OpenResult> {
       const validators = conditionalHeaders(conditional);
-      const answer = await request('GET', url, { ...baseHeaders, ...validators }, signal);
+      const answer = await request('GET', url, { ...baseHeaders, ...validators }, signal, credentials);
       const { target, response } = answer;
       const metadata = metadataOf(answer);
       if (response.status === 304 && Object.keys(validators).length > 0) {
@@ -179,7 +190,7 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
         scrub: (text) => scrubSecrets(text, target),
         longestSecret: Math.max(0, ...target.secrets.map((secret) => secret.length)),
       });
-      return { notModified: false, metadata, body };
+      return { notModified: false, metadata, headers: stringHeaders(response), body };
     },
   };
 }
@@ -217,6 +228,14 @@ function metadataOf({ requested, response }: Answer): SourceMetadata {
   if (contentLength !== undefined && /^\d+$/.test(contentLength)) metadata.contentLength = Number(contentLength);
   if (contentType !== undefined) metadata.contentType = contentType;
   return metadata;
+}
+
+function stringHeaders(response: RegistryResponse): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
+    if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  return headers;
 }
 
 function header(response: RegistryResponse, name: string): string | undefined {

@@ -12,8 +12,10 @@ export interface RequestTarget {
   redacted: string;
   /** Basic-auth credentials taken from the URL's userinfo. */
   auth?: { username: string; password: string };
-  /** Credential values in the URL, raw and percent-encoded, so text echoed by the server can be scrubbed. */
+  /** Credential values in the URL or sent with it, raw and percent-encoded, so text echoed by the server can be scrubbed. */
   secrets: string[];
+  /** Query parameters holding credentials beyond redact.ts's list (a feed's own), redacted here and after redirects. */
+  secretParams: readonly string[];
 }
 
 /**
@@ -21,14 +23,18 @@ export interface RequestTarget {
  * https, and only `allowedHosts` when given (hostnames compared case-insensitively,
  * any port). Throws a non-retryable SourceError before anything is sent.
  */
-export function parseTarget(raw: string, allowedHosts: readonly string[] | undefined): RequestTarget {
+export function parseTarget(
+  raw: string,
+  allowedHosts: readonly string[] | undefined,
+  secretParams: readonly string[] = [],
+): RequestTarget {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new SourceError('invalid registry URL: not an absolute URL', false, { url: UNPARSEABLE_URL });
   }
-  const redacted = redactUrl(url.href);
+  const redacted = redactUrl(url.href, secretParams);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SourceError(`refusing to fetch ${redacted}: only http and https URLs are allowed`, false, {
       url: redacted,
@@ -49,7 +55,7 @@ export function parseTarget(raw: string, allowedHosts: readonly string[] | undef
   const wireUrl = new URL(url.href);
   wireUrl.username = '';
   wireUrl.password = '';
-  return { url: wireUrl, redacted, auth, secrets };
+  return { url: wireUrl, redacted, auth, secrets, secretParams };
 }
 
 /**
@@ -70,13 +76,19 @@ export function redirectTarget(
       url: from.redacted,
     });
   }
-  const next = parseTarget(resolved, allowedHosts);
+  const next = parseTarget(resolved, allowedHosts, from.secretParams);
   const sameOrigin = next.url.origin === from.url.origin;
   return {
     ...next,
     auth: next.auth ?? (sameOrigin ? from.auth : undefined),
     secrets: longestFirst([...from.secrets, ...next.secrets]),
   };
+}
+
+/** The target with more credential values to scrub (those sent in headers, say). */
+export function withSecrets(target: RequestTarget, values: readonly string[]): RequestTarget {
+  const encoded = values.flatMap((secret) => [secret, encodeURIComponent(secret)]);
+  return { ...target, secrets: longestFirst([...target.secrets, ...encoded]) };
 }
 
 /** Replaces every credential value of `target` in `text` (server output may echo the request URL). */

@@ -20,7 +20,12 @@ export interface Fixture {
   contentType?: string;
   /** Pace the body to roughly this rate, for progress tests. */
   bytesPerSecond?: number;
+  /** More response headers (Link, X-Total-Count, …). */
+  headers?: Record<string, string>;
 }
+
+/** What a dynamic route answers one request with: a fixture, or a scripted refusal. */
+export type DynamicAnswer = { fixture: Fixture } | { refusal: Fault };
 
 /** A body produced on demand and sent chunked (no Content-Length), never held in memory whole. */
 export interface StreamFixture {
@@ -71,7 +76,8 @@ export interface RecordedRequest {
 type Route =
   | { kind: 'fixture'; fixture: Fixture; gzipped?: Buffer }
   | { kind: 'stream'; fixture: StreamFixture }
-  | { kind: 'redirect'; location: string; status: number };
+  | { kind: 'redirect'; location: string; status: number }
+  | { kind: 'dynamic'; answer: (request: URL, headers: IncomingHttpHeaders) => DynamicAnswer };
 
 /** How a response body is sent: its chunks and the faults and pacing applied to them. */
 interface BodyPlan {
@@ -126,6 +132,11 @@ export class FaultyRegistry {
 
   serveStream(path: string, open: () => Readable, options: Omit<StreamFixture, 'open'> = {}): void {
     this.routes.set(path, { kind: 'stream', fixture: { ...options, open } });
+  }
+
+  /** Answers each request to `path` as `answer` decides from its URL (query included) and headers. */
+  serveDynamic(path: string, answer: (request: URL, headers: IncomingHttpHeaders) => DynamicAnswer): void {
+    this.routes.set(path, { kind: 'dynamic', answer });
   }
 
   redirect(path: string, location: string, status = 302): void {
@@ -186,6 +197,12 @@ export class FaultyRegistry {
       case 'fixture':
         await this.sendFixture(req, res, route.fixture, route.gzipped, fault);
         return;
+      case 'dynamic': {
+        const answer = route.answer(new URL(url, this.origin), req.headers);
+        if ('refusal' in answer) await this.sendScripted(req, res, { ...answer.refusal, ...fault });
+        else await this.sendFixture(req, res, answer.fixture, undefined, fault);
+        return;
+      }
     }
   }
 
@@ -222,6 +239,7 @@ export class FaultyRegistry {
     const body = useGzip ? gzipped : Buffer.from(fixture.body);
     res.writeHead(200, {
       ...validators,
+      ...fixture.headers,
       'Content-Type': fault.contentType ?? fixture.contentType ?? 'application/json',
       'Content-Length': String(body.length),
       ...(useGzip ? { 'Content-Encoding': 'gzip' } : {}),

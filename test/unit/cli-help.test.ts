@@ -20,6 +20,8 @@ describe('the CLI surface', () => {
         'cancel',
         'config',
         'demo',
+        'feeds check',
+        'feeds list',
         'list',
         'result',
         'run',

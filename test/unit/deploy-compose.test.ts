@@ -161,6 +161,12 @@ describe('Dockerfile', () => {
     expect(read('package.json')).toContain('bundle-workflows.ts');
   });
 
+  it('ships the bundled feed catalogue beside dist/, where dist/feeds/catalogue.js looks for it, and yaml to read it', () => {
+    expect(stages.at(-1)!).toMatch(/^COPY feeds \.\/feeds$/m);
+    const { dependencies } = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    expect(Object.keys(dependencies)).toContain('yaml');
+  });
+
   it('leaves local build output and dependencies out of the build context', () => {
     const ignored = read('.dockerignore')
       .split('\n')

@@ -8,6 +8,13 @@ describe('redactUrl', () => {
     );
   });
 
+  it("also redacts a feed's own credential parameter, whatever its case", () => {
+    expect(redactUrl('https://host.test/a?Access-Code=SECRET&page=2', ['access-code'])).toBe(
+      'https://host.test/a?Access-Code=REDACTED&page=2',
+    );
+    expect(redactUrl('https://host.test/a?Access-Code=SECRET&page=2')).toContain('SECRET');
+  });
+
   it('leaves URLs without credentials and non-URLs as they are', () => {
     expect(redactUrl('https://host.test/a?page=2')).toBe('https://host.test/a?page=2');
     expect(redactUrl('not a url')).toBe('not a url');

@@ -1,4 +1,5 @@
 import { PayloadError, TruncatedPayloadError } from '../../domain/errors';
+import type { LocationArrayPath } from '../../domain/feed';
 
 /** Receives the elements of one candidate Location array; LocationBatch implements it. */
 export interface LocationSink {
@@ -72,6 +73,13 @@ const enum Slot {
   DataLocations,
 }
 const SLOT_COUNT = 5;
+const SLOT_PATHS: Record<Slot, LocationArrayPath> = {
+  [Slot.Body]: 'body',
+  [Slot.Data]: 'data',
+  [Slot.Locations]: 'locations',
+  [Slot.DataLocationsData]: 'data.locations.data',
+  [Slot.DataLocations]: 'data.locations',
+};
 
 /** What the value about to be read is; the captured ones (parsed with JSON.parse) come last. */
 const enum Target {
@@ -215,8 +223,8 @@ export class LocationScanner<Sink extends LocationSink> {
   private statusMessage: unknown;
   private topLevelKeys: string[] = [];
 
-  /** @param openArray gives the sink for each candidate Location array, as it starts. */
-  constructor(private readonly openArray: () => Sink) {}
+  /** @param openArray gives the sink for each candidate Location array, as it starts, told where that array is. */
+  constructor(private readonly openArray: (path: LocationArrayPath) => Sink) {}
 
   /** Scans the next piece of the body; throws PayloadError at the first invalid byte. */
   write(chunk: Buffer): void {
@@ -428,7 +436,7 @@ export class LocationScanner<Sink extends LocationSink> {
         } else {
           this.roles.push(Role.LocationArray);
           this.openSlot = slot;
-          this.openSink = this.openArray();
+          this.openSink = this.openArray(SLOT_PATHS[slot]);
           this.target = Target.Location;
         }
         this.state = State.ValueOrArrayEnd;
