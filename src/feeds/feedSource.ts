@@ -1,5 +1,5 @@
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { DigestStream } from '../domain/digest';
+import { DigestStream } from '../streams/digestStream';
 import { PayloadError, SourceError, TruncatedPayloadError } from '../domain/errors';
 import type { FeedDefinition, FeedPageResult, LocationArrayPath } from '../domain/feed';
 import { createHttpSource, type HttpSourceOptions } from '../source/httpSource';

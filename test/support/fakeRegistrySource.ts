@@ -72,7 +72,7 @@ export class FakeRegistrySource implements RegistrySource {
     return this.answer(url, () =>
       this.matches(options.conditional)
         ? { notModified: true, metadata: this.metadata(url, 304) }
-        : { notModified: false, metadata: this.metadata(url, 200), body: this.body(url) },
+        : { notModified: false, metadata: this.metadata(url, 200), headers: {}, body: this.body(url) },
     );
   }
 
