@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
-import { domainImportRule, workflowImportRule } from './eslint/workflowSafeImports.mjs';
+import { domainImportRule, visibilityImportRule, workflowImportRule } from './eslint/workflowSafeImports.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'output/', 'bench/data/', 'coverage/', 'node_modules/', '**/*.cjs'] },
@@ -23,10 +23,11 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
-  // Workflow code, and the visibility modules it runs (the memo and search attributes a run upserts).
+  { files: ['src/workflows/**/*.ts'], rules: { 'no-restricted-imports': workflowImportRule } },
+  // The visibility modules a run executes (the memo and search attributes it upserts) are workflow code too.
   {
-    files: ['src/workflows/**/*.ts', 'src/visibility/runMemo.ts', 'src/visibility/recordRun.ts'],
-    rules: { 'no-restricted-imports': workflowImportRule },
+    files: ['src/visibility/runMemo.ts', 'src/visibility/recordRun.ts'],
+    rules: { 'no-restricted-imports': visibilityImportRule },
   },
   { files: ['src/domain/**/*.ts'], rules: { 'no-restricted-imports': domainImportRule } },
   {

@@ -49,6 +49,26 @@ export const workflowImportRule = [
   },
 ];
 
+/**
+ * Options of `no-restricted-imports` for the run-visibility modules a run executes:
+ * the workflow rule, and of their neighbours in src/visibility/ (the local activity,
+ * the worker's start-up check) types only.
+ */
+export const visibilityImportRule = [
+  'error',
+  {
+    patterns: [
+      ...workflowImportRule[1].patterns,
+      {
+        group: ['./*', '!./runMemo', '!./recordRun'],
+        allowTypeImports: true,
+        message:
+          'src/visibility/ modules that runs execute import only each other (types from the rest with `import type`).',
+      },
+    ],
+  },
+];
+
 /** Options of `no-restricted-imports` for `src/domain/`, which workflows import. */
 export const domainImportRule = [
   'error',

@@ -54,7 +54,7 @@ export interface WorkerSettings {
 }
 
 /**
- * Whether runs also write the typed search attributes (src/domain/runVisibility.ts);
+ * Whether runs also write the typed search attributes (src/visibility/runMemo.ts);
  * the memo is always written. `auto`: when the namespace has them registered
  * (checked at worker start); `required`: the worker refuses to start without them.
  */
@@ -131,12 +131,13 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'FEEDS_MAX_CONCURRENCY',
     default: String(DEFAULTS.feedsMaxConcurrency),
-    meaning: 'feeds a charge-points run fetches at once',
+    meaning: 'feeds a charge-points run will fetch at once (chargePointsEtl, not built yet)',
   },
   {
     name: 'FEED_MAX_STALE',
     default: DEFAULTS.feedMaxStale,
-    meaning: 'oldest last good snapshot that stands in for a failing feed, e.g. 7d or 36h',
+    meaning:
+      'oldest last good snapshot that will stand in for a failing feed, e.g. 7d or 36h (chargePointsEtl, not built yet)',
   },
   {
     name: 'SEARCH_ATTRIBUTES',

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Registers the namespace and the uk-chargers run search attributes (see
-# src/domain/runVisibility.ts) once the server answers. Idempotent.
+# src/visibility/runMemo.ts) once the server answers. Idempotent.
 set -eu
 namespace=${TEMPORAL_NAMESPACE:-default}
 until temporal operator cluster health >/dev/null 2>&1; do sleep 2; done

@@ -3,7 +3,7 @@ import { PayloadError } from '../domain/errors';
 import { redactUrl } from '../domain/redact';
 import { CSV_FILE_NAME, stagingPrefix } from '../domain/manifest';
 import type { TransformStats } from '../domain/stats';
-import { failStream } from '../streams/failStream';
+import { produceInto } from '../streams/produceInto';
 import { transformPayload } from '../transform/pipeline';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
@@ -40,17 +40,16 @@ export function createTransform(deps: ActivityDeps) {
       return withHeartbeat({ devicesProcessed: 0 }, async (report) => {
         const raw = await store.get(input.rawKey);
         const csv = new DigestStream();
-        const stored = store.put(csvKey, csv, { contentType: 'text/csv; charset=utf-8' });
+        const written = store.put(csvKey, csv, { contentType: 'text/csv; charset=utf-8' });
         let stats: TransformStats;
         try {
-          stats = await transformPayload(raw, csv, {
-            onProgress: ({ devicesSeen }) => report({ devicesProcessed: devicesSeen }),
-            maxGunzippedBytes: deps.config.sourceMaxBytes,
-          });
+          stats = await produceInto(csv, written, () =>
+            transformPayload(raw, csv, {
+              onProgress: ({ devicesSeen }) => report({ devicesProcessed: devicesSeen }),
+              maxGunzippedBytes: deps.config.sourceMaxBytes,
+            }),
+          );
         } catch (error) {
-          // Fail the pending put too, so no partial CSV is left behind.
-          failStream(csv, error);
-          await stored.catch(() => undefined);
           if (error instanceof PayloadError) {
             // What the registry actually sent is what an operator needs to see.
             // Input URLs never carry credentials (the workflow refuses them), so only SOURCE_URL's need scrubbing.
@@ -62,7 +61,6 @@ export function createTransform(deps: ActivityDeps) {
           }
           throw error;
         }
-        await stored;
         report({ devicesProcessed: stats.devicesSeen });
         return { csvKey, sha256: csv.sha256(), bytes: csv.bytes, stats, durationMs: Date.now() - started };
       });

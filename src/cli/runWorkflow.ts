@@ -62,26 +62,36 @@ function watchProgress(handle: EtlHandle, mode: 'live' | 'lines'): () => void {
   /** Stage and attempt: a line per step when not in a terminal. */
   let lastStep = '';
   const payloadConverter = handle.client.options.loadedDataConverter.payloadConverter;
+  // One describe() at a time, and none drawn after stop(): a late answer must not redraw a cleared line.
+  let stopped = false;
+  let inFlight = false;
   const timer = setInterval(() => {
+    if (inFlight) return;
+    inFlight = true;
     handle
       .describe()
       .then((description) => {
         // Between two activities nothing is pending: the last line still holds.
         const [activity] = pendingActivityFacts(description, payloadConverter);
-        if (!activity) return;
+        if (stopped || !activity) return;
         const line = progressLine(activity);
+        const step = `${activity.activity}#${activity.attempt}`;
         if (mode === 'live') {
           if (line !== lastLine) process.stderr.write(`\r\x1b[2K${line}`);
-        } else if (`${activity.activity}#${activity.attempt}` !== lastStep) {
+        } else if (step !== lastStep) {
           process.stderr.write(`${line}\n`);
         }
         lastLine = line;
-        lastStep = `${activity.activity}#${activity.attempt}`;
+        lastStep = step;
       })
       // A transient error of the server: the next tick tries again.
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        inFlight = false;
+      });
   }, 1_000);
   return () => {
+    stopped = true;
     clearInterval(timer);
     if (mode === 'live' && lastLine) process.stderr.write('\r\x1b[2K');
   };

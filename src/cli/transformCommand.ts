@@ -8,7 +8,7 @@ import { UkChargersError } from '../domain/errors';
 import { createHttpSource } from '../source/httpSource';
 import type { BlobStore } from '../storage/blobStore';
 import { FileStore } from '../storage/fileStore';
-import { failStream } from '../streams/failStream';
+import { produceInto } from '../streams/produceInto';
 import { transformOpenData, type OpenDataPage } from '../transform/ocpi/pipeline';
 import { transformPayload } from '../transform/pipeline';
 import { CliError } from './cliError';
@@ -106,14 +106,11 @@ async function writeCsv<Stats>(
   const path = resolve(output);
   const store: BlobStore = new FileStore(dirname(path));
   const csv = new DigestStream();
-  const stored = store.put(basename(path), csv, { contentType: 'text/csv' });
+  const written = store.put(basename(path), csv, { contentType: 'text/csv' });
   try {
-    const stats = await produce(csv);
-    await stored;
+    const stats = await produceInto(csv, written, () => produce(csv));
     return { stats, path, sha256: csv.sha256() };
   } catch (error) {
-    failStream(csv, error);
-    await stored.catch(() => undefined);
     if (error instanceof UkChargersError) throw new CliError(`transform of ${input()} failed: ${error.message}`);
     throw error;
   }

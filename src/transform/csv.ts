@@ -1,7 +1,7 @@
 import { stringify, type Options } from 'csv-stringify/sync';
 import type { ChargerModelRow } from './aggregate';
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'ChargeDeviceManufacturer',
   'LocationType',
   'ChargeDeviceModel',

@@ -180,7 +180,7 @@ describe('behaviour 5: crash recovery', () => {
 
     expect(report.published).toBe(true);
     expect((await readBytes(await store('quiet/').get('charger_models_UK.csv'))).equals(undisturbed)).toBe(true);
-    // The liveness heartbeats kept Temporal from retrying the download…
+    // withHeartbeat's timer kept Temporal from retrying the download…
     expect(await activityAttempts(client, handle.workflowId)).toMatchObject({ fetchData: [1] });
     expect((await activityLastFailures(client, handle.workflowId)).fetchData).toBeUndefined();
     // …though it really was quiet for longer than the heartbeat timeout.

@@ -244,7 +244,15 @@ afterAll(async () => {
   await registry?.close();
 });
 
+/** Runs of the corpus that have ended, so the last test knows the worker really took them all. */
+let runsEnded = 0;
+
 async function runEndsAsExpected(input: HostileInput): Promise<void> {
+  await checkRunEnds(input);
+  runsEnded += 1;
+}
+
+async function checkRunEnds(input: HostileInput): Promise<void> {
   const path = `/hostile-${randomBytes(4).toString('hex')}.json`;
   input.serve(path);
   const handle = await client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, {
@@ -292,6 +300,7 @@ describe('hostile corpus', () => {
 
 describe('after the hostile corpus', () => {
   it('the worker process is the one that started, and its peak RSS stayed under 500 MB', async () => {
+    expect(runsEnded, 'every run of the corpus ended on this worker').toBe(CORPUS.length);
     expect(() => process.kill(worker.pid, 0)).not.toThrow();
     expect(worker.output()).not.toContain("Unhandled 'error' event");
     expect(await worker.peakRssBytes()).toBeLessThan(RSS_LIMIT_BYTES);

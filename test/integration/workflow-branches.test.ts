@@ -213,7 +213,7 @@ describe('chargerEtl branches on stub activities', () => {
     expect(progress).toMatchObject({ stage: 'failed', failedStage: stage, lastFailure: message });
   });
 
-  it('fails when the publish guard refuses, after the new CSV was kept in history', async () => {
+  it('fails with PublishRefused in upload when the publish guard refuses', async () => {
     const message =
       'publish guard refused to replace file:/stub/charger_models_UK.csv: devicesKept fell from 600 to 360';
     const { error, progress } = await run({

@@ -21,8 +21,19 @@ export type RecordedRun = (typeof RECORDED_RUNS)[number];
 
 export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 
-export function recordedHistoryPath(run: RecordedRun): string {
-  return join(HISTORIES_DIR, `${run}.json`);
+/**
+ * Histories of earlier workflow code, one subfolder each, kept while runs of that
+ * code may still be in flight when a new worker takes them over:
+ * - progress-signals: before progress moved to heartbeat details, when the
+ *   workflow still received progressUpdate signals from its activities.
+ * The top folder holds the current code's, which `npm run record-histories` rewrites.
+ */
+export const EARLIER_HISTORY_SETS = ['progress-signals'] as const;
+
+export type HistorySet = (typeof EARLIER_HISTORY_SETS)[number] | 'current';
+
+export function recordedHistoryPath(run: RecordedRun, set: HistorySet = 'current'): string {
+  return join(HISTORIES_DIR, set === 'current' ? '' : set, `${run}.json`);
 }
 
 /** The recorded run's workflow ID: a history does not carry it, so the replay is given the same one. */
@@ -30,11 +41,15 @@ export function recordedWorkflowId(run: RecordedRun): string {
   return `chargerEtl-${run}`;
 }
 
-/** A recorded history, ready for the replayer. */
-export async function readRecordedHistory(run: RecordedRun): Promise<HistoryAndWorkflowId> {
-  const path = recordedHistoryPath(run);
+/** A recorded history, ready for the replayer, under a workflow ID unique across the sets. */
+export async function readRecordedHistory(
+  run: RecordedRun,
+  set: HistorySet = 'current',
+): Promise<HistoryAndWorkflowId> {
+  const path = recordedHistoryPath(run, set);
+  const workflowId = set === 'current' ? recordedWorkflowId(run) : `${recordedWorkflowId(run)}@${set}`;
   try {
-    return { workflowId: recordedWorkflowId(run), history: historyFromJson(JSON.parse(await readFile(path, 'utf8'))) };
+    return { workflowId, history: historyFromJson(JSON.parse(await readFile(path, 'utf8'))) };
   } catch (error) {
     throw new Error(
       `reading the recorded history ${path} failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -23,7 +23,9 @@ function restrictedImports(rule: Linter.RuleEntry, source: string): string[] {
 describe('lint: workflow code imports only workflow-safe modules', () => {
   let workflowRule: Linter.RuleEntry;
   let domainRule: Linter.RuleEntry;
+  let visibilityRule: Linter.RuleEntry;
   beforeAll(async () => {
+    visibilityRule = await configuredRule('src/visibility/recordRun.ts');
     workflowRule = await configuredRule('src/workflows/chargerEtl.ts');
     domainRule = await configuredRule('src/domain/runReport.ts');
   });
@@ -55,6 +57,18 @@ describe('lint: workflow code imports only workflow-safe modules', () => {
     "import { announceRun } from '../visibility/recordRun';",
   ])('allows %s', (source) => {
     expect(restrictedImports(workflowRule, source)).toEqual([]);
+  });
+
+  it('holds the visibility modules a run executes to the workflow rule, and off their Node-side neighbours', () => {
+    expect(restrictedImports(visibilityRule, "import { readFileSync } from 'node:fs';")).toHaveLength(1);
+    expect(
+      restrictedImports(visibilityRule, "import { decideSearchAttributes } from './searchAttributeCheck';"),
+    ).toHaveLength(1);
+    expect(
+      restrictedImports(visibilityRule, "import type { RunVisibilityActivities } from './runVisibilityActivity';"),
+    ).toEqual([]);
+    expect(restrictedImports(visibilityRule, "import { outcomeOf } from './runMemo';")).toEqual([]);
+    expect(restrictedImports(visibilityRule, "import type { RunReport } from '../domain/runReport';")).toEqual([]);
   });
 
   it('holds src/domain/ to the same rule, since workflows import it', () => {

@@ -38,7 +38,7 @@ export class PageReader {
 }
 
 /** Reads the pages in order (feeds in catalogue order, each feed's pages in page order) into the aggregator. */
-export async function readPages(
+async function readPages(
   aggregator: ChargePointAggregator,
   pages: AsyncIterable<OpenDataPage> | Iterable<OpenDataPage>,
 ): Promise<void> {
