@@ -17,8 +17,8 @@ export interface BuiltWorker {
 /**
  * Builds what production runs (`node dist/worker.js` with the prebuilt workflow
  * bundle) into a temp dir, leaving the repository's dist/ alone: compiled with
- * tsconfig.build.json, the workflow code bundled next to it, package.json and
- * node_modules reachable as from the repository root.
+ * tsconfig.build.json, the workflow code bundled next to it, package.json,
+ * feeds/ and node_modules reachable as from the repository root.
  */
 export async function buildWorker(): Promise<BuiltWorker> {
   const root = await mkdtemp(join(tmpdir(), 'uk-chargers-build-'));
@@ -33,6 +33,8 @@ export async function buildWorker(): Promise<BuiltWorker> {
     );
     await copyFile(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
     await symlink(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+    // The bundled feed catalogue, which the configuration validates at start-up, as the image ships it.
+    await symlink(join(REPO_ROOT, 'feeds'), join(root, 'feeds'), 'dir');
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve(join(dist, 'workflows')),
       logger: Runtime.instance().logger,
