@@ -1,4 +1,5 @@
 import type { GoalOutcome } from './goals';
+import type { HugeValueResult } from './hugeValues';
 import type { SizeResult } from './sizeBenchmark';
 
 /** One run, timed from start to result. */
@@ -35,6 +36,8 @@ export interface BenchResults {
   /** Cost of a transform of an empty registry (start-up): whole process, CLI and in-process runner. */
   startup: { cliSeconds: number; cliPeakRssMb: number; inProcessSeconds: number };
   sizes: SizeResult[];
+  /** A device with one 300 MB string, in a field the transform reads and in one it ignores. */
+  hugeValues: HugeValueResult[];
   endToEnd?: EndToEndResult & { devices: number };
   goals: GoalOutcome[];
   loadAverage: { start: number[]; end: number[] };

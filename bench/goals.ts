@@ -1,4 +1,5 @@
 import type { EndToEndResult } from './benchResults';
+import type { HugeValueResult } from './hugeValues';
 import type { InProcessRun, SizeResult, TimedRun } from './sizeBenchmark';
 
 export interface GoalOutcome {
@@ -19,7 +20,11 @@ export const bestTransformSeconds = (runs: readonly InProcessRun[]): number =>
 export const peakRss = (runs: readonly TimedRun[]): number => Math.max(...runs.map((run) => run.peakRssMb));
 
 /** The issue's four goals, judged on what was measured (best of the runs; peak RSS is the worst run's). */
-export function evaluateGoals(sizes: readonly SizeResult[], endToEnd: EndToEndResult | undefined): GoalOutcome[] {
+export function evaluateGoals(
+  sizes: readonly SizeResult[],
+  hugeValues: readonly HugeValueResult[],
+  endToEnd: EndToEndResult | undefined,
+): GoalOutcome[] {
   const goals: GoalOutcome[] = [];
 
   const reference = sizes.find((size) => size.devices === SPEEDUP_DEVICES);
@@ -50,6 +55,24 @@ export function evaluateGoals(sizes: readonly SizeResult[], endToEnd: EndToEndRe
     met: sizes.length > 0 && sizes.every((size) => peakRss(size.cli) < MAX_PEAK_RSS_MB),
     detail:
       sizes.map((size) => `${size.devices}: ${peakRss(size.cli).toFixed(0)} MB`).join(', ') + '; every output verified',
+  });
+
+  goals.push({
+    goal: `a 300 MB string in one field: transform peak RSS < ${MAX_PEAK_RSS_MB} MB, read field skipped as oversized, ignored one skipped unread`,
+    met:
+      hugeValues.length > 0 &&
+      hugeValues.every(
+        (run) =>
+          run.peakRssMb < MAX_PEAK_RSS_MB &&
+          run.oversizedRecords === (run.read ? 1 : 0) &&
+          run.devicesKept === (run.read ? 1 : 2),
+      ),
+    detail: hugeValues
+      .map(
+        (run) =>
+          `${run.field} (${run.read ? 'read' : 'ignored'}): ${run.peakRssMb.toFixed(0)} MB, ${run.seconds.toFixed(2)} s, oversizedRecords ${run.oversizedRecords}`,
+      )
+      .join('; '),
   });
 
   if (endToEnd === undefined) {

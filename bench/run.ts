@@ -9,6 +9,7 @@ import { evaluateGoals } from './goals';
 import { checkGnuTime, measureProcess } from './measureProcess';
 import { ensurePayload } from './payloads';
 import { formatReport } from './report';
+import { benchmarkHugeValues } from './hugeValues';
 import { benchmarkSize, type SizeResult } from './sizeBenchmark';
 
 /**
@@ -91,6 +92,8 @@ async function main(options: BenchOptions): Promise<void> {
     sizes.push(await benchmarkSize(payload, options.runs, outputDir, log));
   }
 
+  const hugeValues = await benchmarkHugeValues(options.dataDir, outputDir, log);
+
   let endToEnd: BenchResults['endToEnd'];
   if (options.e2e) {
     const payload = await ensurePayload(options.dataDir, payloadOptions(options.e2eDevices));
@@ -114,8 +117,9 @@ async function main(options: BenchOptions): Promise<void> {
     options,
     startup,
     sizes,
+    hugeValues,
     endToEnd,
-    goals: evaluateGoals(sizes, endToEnd),
+    goals: evaluateGoals(sizes, hugeValues, endToEnd),
     loadAverage: { start: started, end: loadavg() },
   };
   await writeFile(options.results, `${JSON.stringify(results, null, 2)}\n`);
