@@ -1,4 +1,4 @@
-import type { ChargePointStats } from '../../domain/chargePointStats';
+import { emptyChargePointStats, type ChargePointStats } from '../../domain/chargePointStats';
 import { PayloadError } from '../../domain/errors';
 import { contractCsvChunks } from '../csv';
 import { normalizePostcode } from '../rules';
@@ -15,22 +15,7 @@ export function referenceChargePoints(feeds: { name: string; bodies: Buffer[] }[
   csv: string;
   stats: ChargePointStats;
 } {
-  const stats: ChargePointStats = {
-    locationsSeen: 0,
-    locationsUnpublished: 0,
-    locationsOutsideUk: 0,
-    evsesSeen: 0,
-    evsesRemoved: 0,
-    duplicatesDropped: 0,
-    evsesKept: 0,
-    malformedRecords: 0,
-    postcodeMissing: 0,
-    postcodeInvalid: 0,
-    postcodeNormalized: 0,
-    speedUnknown: 0,
-    monthMissing: 0,
-    rows: 0,
-  };
+  const stats: ChargePointStats = emptyChargePointStats();
   const seenKeys = new Set<string>();
   const counts = new Map<string, number>();
 
