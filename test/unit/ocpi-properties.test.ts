@@ -2,37 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PayloadError, TruncatedPayloadError } from '../../src/domain/errors';
 import { referenceChargePoints } from '../../src/transform/ocpi/reference';
+import { serializeJson, type JsonNode } from '../support/jsonText';
 import { transformFeeds, type FeedBodies, type OpenDataOutput } from './ocpi-helpers';
-
-/*
- * Open-data bodies as JSON text that JSON.stringify cannot write: repeated keys,
- * escaped keys, number lexemes (-0, 1e400, 9007199254740993) and whitespace.
- */
-type JsonNode =
-  | { kind: 'raw'; text: string }
-  | { kind: 'string'; value: string; escaped: boolean }
-  | { kind: 'array'; items: JsonNode[] }
-  | { kind: 'object'; entries: [JsonNode & { kind: 'string' }, JsonNode][] };
-
-function serialize(node: JsonNode, whitespace: readonly string[]): string {
-  let turn = 0;
-  const ws = (): string => whitespace[turn++ % whitespace.length];
-  const write = (value: JsonNode): string => {
-    switch (value.kind) {
-      case 'raw':
-        return value.text;
-      case 'string':
-        return value.escaped
-          ? `"${[...value.value].map((char) => [...char].map((_, k) => `\\u${char.charCodeAt(k).toString(16).padStart(4, '0')}`).join('')).join('')}"`
-          : JSON.stringify(value.value);
-      case 'array':
-        return `[${ws()}${value.items.map((item) => write(item) + ws()).join(`,${ws()}`)}]`;
-      case 'object':
-        return `{${ws()}${value.entries.map(([key, item]) => `${write(key)}${ws()}:${ws()}${write(item)}${ws()}`).join(`,${ws()}`)}}`;
-    }
-  };
-  return ws() + write(node) + ws();
-}
 
 const raw = (...texts: string[]): fc.Arbitrary<JsonNode> =>
   fc.constantFrom(...texts).map((text) => ({ kind: 'raw' as const, text }));
@@ -40,7 +11,7 @@ const string = (values: fc.Arbitrary<string>): fc.Arbitrary<JsonNode & { kind: '
   fc.record({
     kind: fc.constant('string' as const),
     value: values,
-    escaped: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, fc.constant(true)),
+    escapeAll: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, fc.constant(true)),
   });
 const strings = (...values: string[]) => string(fc.constantFrom(...values));
 
@@ -146,20 +117,20 @@ const locationArrayEntry = fc.oneof(
   fc.tuple(key('data'), locations),
   fc.tuple(key('locations'), locations),
   locations.map((array): [JsonNode & { kind: 'string' }, JsonNode] => [
-    { kind: 'string', value: 'data', escaped: false },
+    { kind: 'string', value: 'data', escapeAll: false },
     {
       kind: 'object',
       entries: [
         [
-          { kind: 'string', value: 'locations', escaped: false },
-          { kind: 'object', entries: [[{ kind: 'string', value: 'data', escaped: false }, array]] },
+          { kind: 'string', value: 'locations', escapeAll: false },
+          { kind: 'object', entries: [[{ kind: 'string', value: 'data', escapeAll: false }, array]] },
         ],
       ],
     },
   ]),
   locations.map((array): [JsonNode & { kind: 'string' }, JsonNode] => [
-    { kind: 'string', value: 'data', escaped: false },
-    { kind: 'object', entries: [[{ kind: 'string', value: 'locations', escaped: false }, array]] },
+    { kind: 'string', value: 'data', escapeAll: false },
+    { kind: 'object', entries: [[{ kind: 'string', value: 'locations', escapeAll: false }, array]] },
   ]),
 );
 /** Other top-level entries, some of them competing candidates or repeated keys. */
@@ -223,7 +194,7 @@ describe('streaming open-data transform against the JSON.parse reference', () =>
         const bodies: FeedBodies[] = generated.map((feed) => ({
           name: feed.name,
           bodies: feed.bodies.map((node) => {
-            const json = Buffer.from(serialize(node, spaces), 'utf8');
+            const json = Buffer.from(serializeJson(node, spaces), 'utf8');
             return withBom ? Buffer.concat([BOM, json]) : json;
           }),
         }));
@@ -244,7 +215,7 @@ describe('streaming open-data transform against the JSON.parse reference', () =>
     });
     fc.assert(
       fc.property(body, whitespace, mutation, chunkSizes, (node, spaces, change, sizes) => {
-        const valid = Buffer.from(serialize(node, spaces), 'utf8');
+        const valid = Buffer.from(serializeJson(node, spaces), 'utf8');
         const at = change.at % (valid.length + 1);
         const before = valid.subarray(0, at);
         const mutated =

@@ -5,41 +5,8 @@ import { PayloadError, TruncatedPayloadError } from '../../src/domain/errors';
 import { DeviceAggregator, type ChargerModelRow } from '../../src/transform/aggregate';
 import { referenceTransform } from '../../src/transform/reference';
 import { deviceText, MAX_FIELD_BYTES, monthUpdated, normalizePostcode } from '../../src/transform/rules';
+import { serializeJson, type JsonNode } from '../support/jsonText';
 import { runPipeline, scanBytes, splitBytes, type TransformOutput } from './transform-helpers';
-
-/*
- * A model of JSON documents that can express what JSON.stringify cannot: duplicate
- * keys, escaped keys and values, number lexemes such as 1.50 or -0, and whitespace.
- */
-type JsonNode =
-  | { kind: 'literal'; text: 'null' | 'true' | 'false' }
-  | { kind: 'number'; lexeme: string }
-  | { kind: 'string'; value: string; escapeAll: boolean }
-  | { kind: 'array'; items: JsonNode[] }
-  | { kind: 'object'; entries: [JsonNode & { kind: 'string' }, JsonNode][] };
-
-/** Serialises a node, taking the whitespace between tokens from `whitespace` in turn. */
-function serialize(node: JsonNode, whitespace: readonly string[]): string {
-  let turn = 0;
-  const ws = (): string => whitespace[turn++ % whitespace.length];
-  const write = (value: JsonNode): string => {
-    switch (value.kind) {
-      case 'literal':
-        return value.text;
-      case 'number':
-        return value.lexeme;
-      case 'string':
-        return value.escapeAll
-          ? `"${[...Array(value.value.length).keys()].map((k) => `\\u${value.value.charCodeAt(k).toString(16).padStart(4, '0')}`).join('')}"`
-          : JSON.stringify(value.value);
-      case 'array':
-        return `[${ws()}${value.items.map((item) => write(item) + ws()).join(`,${ws()}`)}]`;
-      case 'object':
-        return `{${ws()}${value.entries.map(([key, item]) => `${write(key)}${ws()}:${ws()}${write(item)}${ws()}`).join(`,${ws()}`)}}`;
-    }
-  };
-  return ws() + write(node) + ws();
-}
 
 const WEIRD_TEXTS = [
   'Pod Point',
@@ -107,11 +74,11 @@ const numberNode: fc.Arbitrary<JsonNode> = fc
     fc.option(fc.stringMatching(/^\.[0-9]{1,6}$/), { nil: '' }),
     fc.option(fc.stringMatching(/^[eE][+-]?[0-9]{1,3}$/), { nil: '' }),
   )
-  .map((parts) => ({ kind: 'number' as const, lexeme: parts.join('') }));
+  .map((parts) => ({ kind: 'raw' as const, text: parts.join('') }));
 
 const literalNode: fc.Arbitrary<JsonNode> = fc
   .constantFrom('null', 'true', 'false')
-  .map((literal) => ({ kind: 'literal' as const, text: literal }));
+  .map((literal) => ({ kind: 'raw' as const, text: literal }));
 
 const KNOWN_KEYS = [
   'ChargeDevice',
@@ -218,7 +185,7 @@ const chunkSizes = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, max
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 function encode(document: JsonNode, spaces: readonly string[], withBom: boolean): Buffer {
-  const json = Buffer.from(serialize(document, spaces), 'utf8');
+  const json = Buffer.from(serializeJson(document, spaces), 'utf8');
   return withBom ? Buffer.concat([BOM, json]) : json;
 }
 
