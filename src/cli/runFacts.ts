@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type PayloadConverter } 
 import { temporal } from '@temporalio/proto';
 import type { ActivityProgress, Progress, RunReport } from '../domain/runReport';
 import { outcomeOf, type RunMemo, type RunOutcome } from '../visibility/runMemo';
-import { formatDuration } from '../schedules/scheduleText';
+import { formatDuration } from '../domain/duration';
 import { formatBytes } from './report';
 
 /** Set by the server on runs a schedule started. */
