@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { publishStable, type PublishOutcome } from '../../src/publish/stablePublisher';
+import { CHARGER_MODELS_DATASET } from '../../src/domain/datasets';
 import { StorageError } from '../../src/domain/errors';
 import { CSV_FILE_NAME, historyPrefix, STABLE_MANIFEST_KEY, type Manifest } from '../../src/domain/manifest';
 import { emptyStats } from '../../src/domain/stats';
@@ -132,7 +133,7 @@ async function stagedRun(
 }
 
 function publish(store: BlobStore, run: Manifest): Promise<PublishOutcome> {
-  return publishStable(store, run, OPTIONS);
+  return publishStable(store, CHARGER_MODELS_DATASET, run, OPTIONS);
 }
 
 async function stableState(store: BlobStore): Promise<{ csv: string; manifestRunId: string }> {

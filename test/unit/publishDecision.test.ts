@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHARGER_MODELS_DATASET } from '../../src/domain/datasets';
 import type { Manifest } from '../../src/domain/manifest';
 import { decidePublish } from '../../src/publish/publishDecision';
 import { emptyStats } from '../../src/domain/stats';
@@ -25,14 +26,20 @@ const later = '2026-11-21T06:00:00.000Z';
 
 describe('decidePublish', () => {
   it('publishes the first dataset without a guard, even an empty one', () => {
-    expect(decidePublish(undefined, { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe(
-      'publish',
-    );
+    expect(
+      decidePublish(CHARGER_MODELS_DATASET, undefined, { csvSha256: 'b', kept: 0, runStartedAt: later }, options)
+        .action,
+    ).toBe('publish');
   });
 
   it('leaves the stable key alone when the CSV is identical', () => {
     expect(
-      decidePublish(published(100), { csvSha256: 'a'.repeat(64), devicesKept: 100, runStartedAt: later }, options),
+      decidePublish(
+        CHARGER_MODELS_DATASET,
+        published(100),
+        { csvSha256: 'a'.repeat(64), kept: 100, runStartedAt: later },
+        options,
+      ),
     ).toEqual({
       action: 'unchanged',
       reason: 'the CSV is identical to the published one',
@@ -41,8 +48,9 @@ describe('decidePublish', () => {
 
   it('never lets an older run replace a newer one', () => {
     const decision = decidePublish(
+      CHARGER_MODELS_DATASET,
       published(100, 'a', later),
-      { csvSha256: 'b', devicesKept: 100, runStartedAt: '2026-11-20T00:00:00.000Z' },
+      { csvSha256: 'b', kept: 100, runStartedAt: '2026-11-20T00:00:00.000Z' },
       options,
     );
     expect(decision.action).toBe('superseded');
@@ -50,32 +58,37 @@ describe('decidePublish', () => {
 
   it('refuses a drop above the limit and accepts one at the limit', () => {
     expect(
-      decidePublish(published(100), { csvSha256: 'b', devicesKept: 69, runStartedAt: later }, options),
+      decidePublish(CHARGER_MODELS_DATASET, published(100), { csvSha256: 'b', kept: 69, runStartedAt: later }, options),
     ).toMatchObject({
       action: 'refused',
       reason: expect.stringContaining('from 100 to 69 (-31.0%, limit 30%)'),
     });
     expect(
-      decidePublish(published(100), { csvSha256: 'b', devicesKept: 70, runStartedAt: later }, options).action,
+      decidePublish(CHARGER_MODELS_DATASET, published(100), { csvSha256: 'b', kept: 70, runStartedAt: later }, options)
+        .action,
     ).toBe('publish');
   });
 
   it('refuses zero devices after a non-empty publish', () => {
-    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, options).action).toBe(
-      'refused',
-    );
+    expect(
+      decidePublish(CHARGER_MODELS_DATASET, published(100), { csvSha256: 'b', kept: 0, runStartedAt: later }, options)
+        .action,
+    ).toBe('refused');
   });
 
   it('force overrides the guard but not the ordering of runs', () => {
     const forced = { ...options, force: true };
-    expect(decidePublish(published(100), { csvSha256: 'b', devicesKept: 0, runStartedAt: later }, forced)).toEqual({
+    expect(
+      decidePublish(CHARGER_MODELS_DATASET, published(100), { csvSha256: 'b', kept: 0, runStartedAt: later }, forced),
+    ).toEqual({
       action: 'publish',
       reason: 'forced',
     });
     expect(
       decidePublish(
+        CHARGER_MODELS_DATASET,
         published(100, 'a', later),
-        { csvSha256: 'b', devicesKept: 0, runStartedAt: '2026-11-20T00:00:00.000Z' },
+        { csvSha256: 'b', kept: 0, runStartedAt: '2026-11-20T00:00:00.000Z' },
         forced,
       ),
     ).toEqual({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { readPublishedManifest } from '../../src/publish/publishedManifest';
+import { CHARGER_MODELS_DATASET } from '../../src/domain/datasets';
 import { StorageError } from '../../src/domain/errors';
 import { emptyStats } from '../../src/domain/stats';
 import { FileStore } from '../../src/storage/fileStore';
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 describe('readPublishedManifest', () => {
   it('finds nothing before the first publish', async () => {
-    expect(await readPublishedManifest(store)).toEqual({});
+    expect(await readPublishedManifest(store, CHARGER_MODELS_DATASET)).toEqual({});
   });
 
   it('returns the manifest with the etag of the version read', async () => {
@@ -33,7 +34,7 @@ describe('readPublishedManifest', () => {
       stats: emptyStats(),
     };
     const written = await store.put('manifest.json', JSON.stringify(manifest));
-    expect(await readPublishedManifest(store)).toEqual({ manifest, etag: written.etag });
+    expect(await readPublishedManifest(store, CHARGER_MODELS_DATASET)).toEqual({ manifest, etag: written.etag });
   });
 
   it.each([
@@ -41,7 +42,7 @@ describe('readPublishedManifest', () => {
     ['JSON of another shape', '{"runId": "r1"}', /lacks the fields the publish guard compares/],
   ])('fails permanently on a manifest that is %s, saying how to recover', async (_what, body, problem) => {
     await store.put('manifest.json', body);
-    const error = await readPublishedManifest(store).catch((caught: unknown) => caught);
+    const error = await readPublishedManifest(store, CHARGER_MODELS_DATASET).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({
       retryable: false,
