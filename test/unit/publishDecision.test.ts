@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CHARGER_MODELS_DATASET } from '../../src/domain/datasets';
+import { emptyChargePointStats } from '../../src/domain/chargePointStats';
+import type { ChargePointsManifest } from '../../src/domain/chargePointsManifest';
+import { CHARGE_POINTS_DATASET, CHARGER_MODELS_DATASET } from '../../src/domain/datasets';
 import type { Manifest } from '../../src/domain/manifest';
 import { decidePublish } from '../../src/publish/publishDecision';
 import { emptyStats } from '../../src/domain/stats';
@@ -95,5 +97,35 @@ describe('decidePublish', () => {
       action: 'superseded',
       reason: `run run-1 started later (${later}) and has already published`,
     });
+  });
+});
+
+describe('decidePublish for charge_points_UK', () => {
+  const publishedChargePoints = (evsesKept: number): ChargePointsManifest => ({
+    manifestVersion: 1,
+    dataset: 'charge_points_UK',
+    stats: { ...emptyChargePointStats(), evsesKept },
+    csv: { key: 'k', uri: 'u', bytes: 1, sha256: 'a'.repeat(64) },
+    feeds: { ok: 1, skipped: 0, disabled: 0, stale: 0, failed: 0, expired: 0, feedsKey: 'f', feedsUri: 'f' },
+    workflowId: 'wf',
+    runId: 'run-1',
+    runStartedAt: '2026-11-20T06:00:00.000Z',
+    codeVersion: 'test',
+  });
+  const decide = (publishedKept: number, kept: number) =>
+    decidePublish(
+      CHARGE_POINTS_DATASET,
+      publishedChargePoints(publishedKept),
+      { csvSha256: 'b', kept, runStartedAt: later },
+      options,
+    );
+
+  it('guards on evsesKept, naming it', () => {
+    expect(decide(80_000, 55_999)).toEqual({
+      action: 'refused',
+      reason: 'evsesKept fell from 80000 to 55999 (-30.0%, limit 30%)',
+    });
+    expect(decide(80_000, 56_000).action).toBe('publish');
+    expect(decide(80_000, 0)).toEqual({ action: 'refused', reason: 'evsesKept fell from 80000 to 0' });
   });
 });
