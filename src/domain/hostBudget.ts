@@ -7,6 +7,8 @@ export interface HostLimits {
   minIntervalMs: number;
   /** Most requests started in any hour. */
   maxRequestsPerHour?: number;
+  /** The "hour" of the budget, in ms: HOUR_MS but in tests (FEED_BUDGET_WINDOW). */
+  budgetWindowMs?: number;
 }
 
 export const HOUR_MS = 3_600_000;
@@ -32,7 +34,7 @@ export function planRequest(log: HostRequestLog, limits: HostLimits): PlannedReq
   const budget = limits.maxRequestsPerHour;
   if (budget !== undefined && log.sentAt.length >= budget) {
     // The request `budget` places back must have left the hour window.
-    const windowEnd = log.sentAt[log.sentAt.length - budget] + HOUR_MS;
+    const windowEnd = log.sentAt[log.sentAt.length - budget] + (limits.budgetWindowMs ?? HOUR_MS);
     if (windowEnd > planned.at) planned = { at: windowEnd, limitedBy: 'hourly budget' };
   }
   return planned;
@@ -44,12 +46,7 @@ export function planRequest(log: HostRequestLog, limits: HostLimits): PlannedReq
  * planRequest can still need: the latest send, and with a budget the latest
  * `budget` sends; older ones constrain nothing.
  */
-export function recordRequest(
-  log: HostRequestLog,
-  sentAt: number,
-  seenAt: number,
-  limits: HostLimits,
-): HostRequestLog {
+export function recordRequest(log: HostRequestLog, sentAt: number, seenAt: number, limits: HostLimits): HostRequestLog {
   const sends = [...log.sentAt, sentAt].sort((a, b) => a - b);
   const keep = Math.max(1, limits.maxRequestsPerHour ?? 1);
   return { host: log.host, sentAt: sends.slice(-keep), clock: Math.max(log.clock, sentAt, seenAt) };
@@ -65,9 +62,7 @@ export function advanceClock(log: HostRequestLog, at: number): HostRequestLog {
  * so a host's budget holds whichever of its feeds asks.
  */
 export function strictestLimits(limits: readonly HostLimits[]): HostLimits {
-  const budgets = limits.flatMap((limit) =>
-    limit.maxRequestsPerHour === undefined ? [] : [limit.maxRequestsPerHour],
-  );
+  const budgets = limits.flatMap((limit) => (limit.maxRequestsPerHour === undefined ? [] : [limit.maxRequestsPerHour]));
   return {
     minIntervalMs: Math.max(0, ...limits.map((limit) => limit.minIntervalMs)),
     ...(budgets.length > 0 ? { maxRequestsPerHour: Math.min(...budgets) } : {}),
@@ -82,8 +77,11 @@ export interface HostLane {
   limits: HostLimits;
 }
 
-/** Groups feeds by their URL's host, in catalogue order of each host's first feed. */
-export function hostLanes(feeds: readonly FeedDefinition[]): HostLane[] {
+/**
+ * Groups feeds by their URL's host (with port), in catalogue order of each host's
+ * first feed; `budgetWindowMs` is the period their hourly budgets count in.
+ */
+export function hostLanes(feeds: readonly FeedDefinition[], budgetWindowMs = HOUR_MS): HostLane[] {
   const lanes = new Map<string, FeedDefinition[]>();
   for (const feed of feeds) {
     const host = new URL(feed.url).host;
@@ -92,6 +90,6 @@ export function hostLanes(feeds: readonly FeedDefinition[]): HostLane[] {
   return [...lanes].map(([host, members]) => ({
     host,
     feedIds: members.map((feed) => feed.id),
-    limits: strictestLimits(members),
+    limits: { ...strictestLimits(members), ...(budgetWindowMs === HOUR_MS ? {} : { budgetWindowMs }) },
   }));
 }

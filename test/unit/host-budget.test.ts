@@ -112,6 +112,14 @@ describe('hostLanes', () => {
     ]);
   });
 
+  it('gives the budget the configured window, which planRequest counts in', () => {
+    const [lane] = hostLanes([feed('a', 'http://127.0.0.1:8001/a', { maxRequestsPerHour: 3 })], 10_000);
+    expect(lane.limits).toEqual({ minIntervalMs: 1_000, maxRequestsPerHour: 3, budgetWindowMs: 10_000 });
+    let log = fresh;
+    for (const at of [T0, T0 + 1_000, T0 + 2_000]) log = recordRequest(log, at, at + 10, lane.limits);
+    expect(planRequest(log, lane.limits)).toEqual({ at: T0 + 10_000, limitedBy: 'hourly budget' });
+  });
+
   it('treats another port as another host', () => {
     expect(hostLanes([feed('a', 'http://127.0.0.1:8001/a'), feed('b', 'http://127.0.0.1:8002/b')])).toHaveLength(2);
     expect(strictestLimits([{ minIntervalMs: 0 }])).toEqual({ minIntervalMs: 0 });

@@ -58,7 +58,12 @@ export function createNormaliseFeed(deps: ChargePointsActivityDeps) {
           evsesKept: stats.evsesKept,
           normalised,
         });
-        return { normalised, locations: stats.locationsSeen, evsesKept: stats.evsesKept, durationMs: Date.now() - started };
+        return {
+          normalised,
+          locations: stats.locationsSeen,
+          evsesKept: stats.evsesKept,
+          durationMs: Date.now() - started,
+        };
       });
     });
   };

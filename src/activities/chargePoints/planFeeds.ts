@@ -51,7 +51,10 @@ export function createPlanFeeds(deps: ChargePointsActivityDeps) {
         destination: store.rootUri,
         stagingPrefix: stagingPrefix(workflowId, runId),
         feeds,
-        lanes: hostLanes(feeds.filter((feed) => feed.enabled)),
+        lanes: hostLanes(
+          feeds.filter((feed) => feed.enabled),
+          deps.config.feeds.budgetWindowMs,
+        ),
         maxConcurrency,
         plannedAt: clock(deps).getTime(),
       };
