@@ -57,7 +57,10 @@ beforeAll(async () => {
     },
   ]);
   bucket = await createBucket(uniqueBucketName('charge-points-credentials'));
-  harness = await startEtlHarness({ FEEDS_FILE: catalogue.path }, { chargePointsDeps: chargePointsDepsWithSecrets(WORKER_ENV) });
+  harness = await startEtlHarness(
+    { FEEDS_FILE: catalogue.path },
+    { chargePointsDeps: chargePointsDepsWithSecrets(WORKER_ENV) },
+  );
 });
 
 afterAll(async () => {
@@ -94,10 +97,9 @@ describe('feed credentials', () => {
     ]);
     // The feed server received them: every attempt of every page.
     const received = (path: string) => server.requests.filter((request) => request.path === path);
-    expect(received('/jolt/locations').map((request) => new URL(request.url, server.origin).searchParams.get('apiKey'))).toEqual([
-      SECRETS.joltApiKey,
-      SECRETS.joltApiKey,
-    ]);
+    expect(
+      received('/jolt/locations').map((request) => new URL(request.url, server.origin).searchParams.get('apiKey')),
+    ).toEqual([SECRETS.joltApiKey, SECRETS.joltApiKey]);
     expect(received('/eco/locations').map((request) => request.headers.authorization)).toEqual([
       `Token ${SECRETS.ecoToken}`,
       `Token ${SECRETS.ecoToken}`,

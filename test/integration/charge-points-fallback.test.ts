@@ -94,7 +94,9 @@ describe('a feed failing while the others succeed', () => {
     expect(stale.evsesKept).toBe(healthOf(first, 'geniepoint').evsesKept);
     expect(stale.lastError).toContain('404');
     expect(stale.lastError).toContain(server.url('/geniepoint/locations'));
-    const snapshot = JSON.parse(await text(await store('stale/').get(snapshotInfoKey('geniepoint')))) as FeedSnapshotInfo;
+    const snapshot = JSON.parse(
+      await text(await store('stale/').get(snapshotInfoKey('geniepoint'))),
+    ) as FeedSnapshotInfo;
     expect(snapshot.fetchedAt).toBe(fetchedAt);
     // The snapshot stands in for the feed byte for byte.
     const published = await readPublishedChargePoints(store('stale/'));

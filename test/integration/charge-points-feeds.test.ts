@@ -20,7 +20,10 @@ import { createBucket, uniqueBucketName } from '../support/services';
  * local feed server in their paging styles, through the real dev server and MinIO.
  * All feeds are on the feed server's host with no gap between requests.
  */
-const SECRETS = { joltApiKey: `jolt-${randomBytes(6).toString('hex')}`, ecoToken: `eco-${randomBytes(6).toString('hex')}` };
+const SECRETS = {
+  joltApiKey: `jolt-${randomBytes(6).toString('hex')}`,
+  ecoToken: `eco-${randomBytes(6).toString('hex')}`,
+};
 
 let server: FeedServer;
 let fixtures: ServedFeed[];
@@ -79,7 +82,9 @@ beforeAll(async () => {
   bucket = await createBucket(uniqueBucketName('charge-points-feeds'));
   harness = await startEtlHarness(
     { FEEDS_FILE: catalogue.path },
-    { chargePointsDeps: chargePointsDepsWithSecrets({ JOLT_API_KEY: SECRETS.joltApiKey, ECO_TOKEN: SECRETS.ecoToken }) },
+    {
+      chargePointsDeps: chargePointsDepsWithSecrets({ JOLT_API_KEY: SECRETS.joltApiKey, ECO_TOKEN: SECRETS.ecoToken }),
+    },
   );
 });
 
@@ -191,7 +196,9 @@ describe('charge-points run over the recorded feeds', () => {
     expect(healthOf(report, 'chargy').status).toBe('ok');
     const looped = healthOf(report, 'loop');
     expect(looped).toMatchObject({ status: 'failed', evsesKept: 0 });
-    expect(looped.lastError).toContain(`feed loop: paging loop: the next page ${server.url('/loop/a')} was already fetched`);
+    expect(looped.lastError).toContain(
+      `feed loop: paging loop: the next page ${server.url('/loop/a')} was already fetched`,
+    );
     // Each page once, and nothing after the loop was seen.
     expect(requestsTo('/loop/a')).toEqual(['/loop/a']);
     expect(requestsTo('/loop/b')).toEqual(['/loop/b']);

@@ -72,7 +72,11 @@ export async function startEtlHarness(
     start: (input, workflowId = `test-${randomBytes(6).toString('hex')}`) =>
       client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, { taskQueue, workflowId, args: [input] }),
     startChargePoints: (input, workflowId = `test-${randomBytes(6).toString('hex')}`) =>
-      client.workflow.start<typeof chargePointsEtl>(CHARGE_POINTS_ETL_WORKFLOW, { taskQueue, workflowId, args: [input] }),
+      client.workflow.start<typeof chargePointsEtl>(CHARGE_POINTS_ETL_WORKFLOW, {
+        taskQueue,
+        workflowId,
+        args: [input],
+      }),
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

@@ -41,7 +41,9 @@ export function serveFixtureFeeds(server: FeedServer, secrets: FixtureFeedSecret
   });
 
   const mer = recordedBody('mer_uk/data.json');
-  server.serveResponse('/mer_uk/data', mer, { headers: { Link: recordedExchange('mer_uk/data.json').response.headers.link } });
+  server.serveResponse('/mer_uk/data', mer, {
+    headers: { Link: recordedExchange('mer_uk/data.json').response.headers.link },
+  });
 
   const jolt = recordedBody('jolt/locations.json');
   server.serveResponse('/jolt/locations', jolt, { requires: { query: 'apiKey', secret: secrets.joltApiKey } });
