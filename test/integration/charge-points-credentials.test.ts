@@ -119,7 +119,9 @@ describe('feed credentials', () => {
     expect(history).toContain('500');
     expect(history).toContain('503');
     expect(secretsIn(history)).toEqual([]);
+    // The worker logged the failed attempts, with their URLs redacted.
     const logs = capturedLines().join('\n');
+    expect(logs).toContain('/jolt/locations?apiKey=REDACTED');
     expect(secretsIn(logs)).toEqual([]);
     const published = await readPublishedChargePoints(openBlobStore(`s3://${bucket}/secrets/`));
     expect(secretsIn(published.text)).toEqual([]);
