@@ -173,6 +173,17 @@ describe('charge-points run over the recorded feeds', () => {
     expect(report.csv.uri).toMatch(new RegExp(`^s3://${bucket}/shapes/history/\\d{4}-\\d{2}-\\d{2}/${report.runId}/`));
     const historyCsv = await readBytes(await store('').get(report.csv.uri.slice(`s3://${bucket}/`.length)));
     expect(historyCsv.equals(published.csv)).toBe(true);
+    expect(published.manifest).toMatchObject({
+      dataset: 'charge_points_UK',
+      runId: report.runId,
+      stats: report.stats,
+      csv: { sha256: report.csv.sha256 },
+      feeds: { ok: fixtures.length, failed: 0 },
+    });
+    // The pages staged for the run are gone once it published.
+    const keys: string[] = [];
+    for await (const object of store('shapes/').list('')) keys.push(object.key);
+    expect(keys.filter((key) => key.startsWith('_staging/'))).toEqual([]);
     expect(report.stats.evsesKept).toBeGreaterThan(0);
   });
 

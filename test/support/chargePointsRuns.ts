@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { ChargePointsManifest } from '../../src/domain/chargePointsManifest';
 import type { FeedHealth, FeedResult } from '../../src/domain/chargePointsRun';
 import type { BlobStore } from '../../src/storage/blobStore';
 import { readBytes, readText } from './generatedBody';
@@ -32,7 +33,7 @@ export async function runAndChildrenHistoryText(client: Client, parentId: string
 /** What a charge-points run published at a destination's stable keys. */
 export interface PublishedChargePoints {
   csv: Buffer;
-  manifest: unknown;
+  manifest: ChargePointsManifest;
   feeds: FeedHealth[];
   /** The three objects as text, for searching. */
   text: string;
@@ -44,14 +45,8 @@ export async function readPublishedChargePoints(store: BlobStore): Promise<Publi
   const feedsText = await readText(await store.get('charge_points_UK.feeds.json'));
   return {
     csv,
-    manifest: JSON.parse(manifestText),
-    feeds: feedHealthOf(JSON.parse(feedsText)),
+    manifest: JSON.parse(manifestText) as ChargePointsManifest,
+    feeds: (JSON.parse(feedsText) as { feeds: FeedHealth[] }).feeds,
     text: [csv.toString('utf8'), manifestText, feedsText].join('\n'),
   };
-}
-
-/** The feed lines of charge_points_UK.feeds.json: a list, or a list under `feeds`. */
-function feedHealthOf(parsed: unknown): FeedHealth[] {
-  if (Array.isArray(parsed)) return parsed as FeedHealth[];
-  return (parsed as { feeds: FeedHealth[] }).feeds;
 }
