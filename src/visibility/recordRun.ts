@@ -1,6 +1,14 @@
 import { isCancellation, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ChargePointsReport } from '../domain/chargePointsRun';
 import type { ChargerEtlInput, RunReport } from '../domain/runReport';
-import { completedRunMemo, outcomeOf, RUN_SEARCH_ATTRIBUTES } from './runMemo';
+import {
+  CHARGE_POINTS_DATASET,
+  CHARGE_POINTS_SOURCE,
+  completedChargePointsMemo,
+  completedRunMemo,
+  outcomeOf,
+  RUN_SEARCH_ATTRIBUTES,
+} from './runMemo';
 import type { RunVisibilityActivities } from './runVisibilityActivity';
 
 const { runVisibility } = proxyLocalActivities<RunVisibilityActivities>({
@@ -39,6 +47,35 @@ export function recordOutcome(plan: RunVisibilityPlan, report: RunReport): void 
   if (!plan.searchAttributes) return;
   upsertSearchAttributes([
     { key: RUN_SEARCH_ATTRIBUTES.source, value: report.sourceUrl },
+    { key: RUN_SEARCH_ATTRIBUTES.rows, value: report.stats.rows },
+    { key: RUN_SEARCH_ATTRIBUTES.outcome, value: outcomeOf(report) },
+  ]);
+}
+
+/**
+ * announceRun for a charge-points run: its source is the catalogue's feeds, so the
+ * worker is asked only whether search attributes are registered.
+ */
+export async function announceChargePointsRun(): Promise<RunVisibilityPlan> {
+  let visibility;
+  try {
+    visibility = await runVisibility({});
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return { searchAttributes: false };
+  }
+  upsertMemo({ source: CHARGE_POINTS_SOURCE, dataset: CHARGE_POINTS_DATASET });
+  if (visibility.searchAttributes)
+    upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.source, value: CHARGE_POINTS_SOURCE }]);
+  return { searchAttributes: visibility.searchAttributes };
+}
+
+/** Records a successful charge-points run's rows, outcome and feed outcomes. */
+export function recordChargePointsOutcome(plan: RunVisibilityPlan, report: ChargePointsReport): void {
+  upsertMemo(completedChargePointsMemo(report));
+  if (!plan.searchAttributes) return;
+  upsertSearchAttributes([
+    { key: RUN_SEARCH_ATTRIBUTES.source, value: CHARGE_POINTS_SOURCE },
     { key: RUN_SEARCH_ATTRIBUTES.rows, value: report.stats.rows },
     { key: RUN_SEARCH_ATTRIBUTES.outcome, value: outcomeOf(report) },
   ]);
