@@ -6,11 +6,16 @@ const RUNNING_NAMED = 4;
 
 /** `stage feeds · feeds 3 of 10 done (2 ok, 1 stale) · running chargy, geniepoint`: a charge-points run's progress query, in words. */
 export function chargePointsProgressLine(progress: ChargePointsProgress): string {
+  return `stage ${chargePointsProgressFacts(progress)}`;
+}
+
+/** The progress line without its `stage ` label, as `status` shows it. */
+export function chargePointsProgressFacts(progress: ChargePointsProgress): string {
   const stage =
     progress.stage === 'failed' && progress.failedStage ? `failed in ${progress.failedStage}` : progress.stage;
   const done = Object.values(progress.feeds).reduce((sum, count) => sum + (count ?? 0), 0);
   const parts = [
-    `stage ${stage}`,
+    stage,
     `feeds ${done} of ${progress.total} done${done > 0 ? ` (${formatFeedsSummary(progress.feeds)})` : ''}`,
   ];
   if (progress.running.length > 0) parts.push(`running ${runningFeeds(progress.running)}`);
