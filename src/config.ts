@@ -41,6 +41,8 @@ export interface FeedSettings {
   maxConcurrency: number;
   /** A failing feed's snapshot older than this is not used (the feed is `expired`). */
   maxStaleMs: number;
+  /** The period maxRequestsPerHour counts in: an hour, shorter only in tests. */
+  budgetWindowMs: number;
 }
 
 export interface WorkerSettings {
@@ -131,13 +133,17 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'FEEDS_MAX_CONCURRENCY',
     default: String(DEFAULTS.feedsMaxConcurrency),
-    meaning: 'feeds a charge-points run will fetch at once (chargePointsEtl, not built yet)',
+    meaning: 'feeds a charge-points run fetches at once (the feeds of one host always one after another)',
   },
   {
     name: 'FEED_MAX_STALE',
     default: DEFAULTS.feedMaxStale,
-    meaning:
-      'oldest last good snapshot that will stand in for a failing feed, e.g. 7d or 36h (chargePointsEtl, not built yet)',
+    meaning: 'oldest last good snapshot that will stand in for a failing feed, e.g. 7d or 36h',
+  },
+  {
+    name: 'FEED_BUDGET_WINDOW',
+    default: DEFAULTS.feedBudgetWindow,
+    meaning: "the period a feed's maxRequestsPerHour counts in; shorten it only to test budgets, e.g. 10s",
   },
   {
     name: 'SEARCH_ATTRIBUTES',
@@ -251,6 +257,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`FEED_MAX_STALE must be a duration above zero such as 7d, 36h or 90m, got "${maxStaleRaw}"`);
   }
 
+  const budgetWindowRaw = read('FEED_BUDGET_WINDOW') ?? DEFAULTS.feedBudgetWindow;
+  const budgetWindowMs = parseDurationMs(budgetWindowRaw);
+  if (budgetWindowMs === undefined) {
+    problems.push(`FEED_BUDGET_WINDOW must be a duration above zero such as 1h or 10s, got "${budgetWindowRaw}"`);
+  }
+
   let connect: ClientConnectConfig = { connectionOptions: {} };
   try {
     connect = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
@@ -299,6 +311,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       catalogue,
       maxConcurrency: positiveInt('FEEDS_MAX_CONCURRENCY', DEFAULTS.feedsMaxConcurrency),
       maxStaleMs: maxStaleMs ?? 0,
+      budgetWindowMs: budgetWindowMs ?? 0,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -372,6 +385,7 @@ export function redactedConfig(config: AppConfig): Record<string, unknown> {
       feeds: config.feeds.catalogue.feeds.length,
       maxConcurrency: config.feeds.maxConcurrency,
       maxStaleMs: config.feeds.maxStaleMs,
+      budgetWindowMs: config.feeds.budgetWindowMs,
     },
   };
 }

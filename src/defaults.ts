@@ -27,6 +27,8 @@ export const DEFAULTS = {
   feedsMaxConcurrency: 8,
   /** The oldest snapshot of a failing feed that may still stand in for it. */
   feedMaxStale: '7d',
+  /** The period a feed's maxRequestsPerHour counts in. */
+  feedBudgetWindow: '1h',
   /** Least gap between two requests to one feed host, when the catalogue does not say. */
   feedMinIntervalMs: 1_000,
 } as const;

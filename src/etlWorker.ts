@@ -8,6 +8,8 @@ import {
   type WorkflowBundlePath,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { createChargePointsActivities, type ChargePointsActivityDeps } from './activities/chargePoints';
+import { productionChargePointsDeps } from './activities/chargePoints/productionDeps';
 import { productionActivityDeps } from './activities/productionDeps';
 import type { AppConfig } from './config';
 import { createRunVisibilityActivities } from './visibility/runVisibilityActivity';
@@ -26,6 +28,8 @@ export interface EtlWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
   /** The activities' dependencies; by default the real source and stores of `config`. */
   activityDeps?: ActivityDeps;
+  /** The charge-points activities' dependencies; by default the real feeds and stores of `config`. */
+  chargePointsDeps?: ChargePointsActivityDeps;
 }
 
 /**
@@ -39,12 +43,13 @@ export function etlWorkflowCode(): { workflowBundle: WorkflowBundlePath } | { wo
   return { workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`) };
 }
 
-/** Builds the worker that serves `chargerEtl` and its activities, wired to the real source and stores. */
+/** Builds the worker that serves every workflow (chargerEtl, chargePointsEtl, feedEtl) and their activities, wired to the real sources and stores. */
 export async function createEtlWorker({
   config,
   connection,
   workerOptions,
   activityDeps,
+  chargePointsDeps,
 }: EtlWorkerOptions): Promise<Worker> {
   const logger = Runtime.instance().logger;
   const { namespace } = config.temporal;
@@ -56,6 +61,7 @@ export async function createEtlWorker({
 
   const activities = {
     ...createActivities(activityDeps ?? productionActivityDeps(config)),
+    ...createChargePointsActivities(chargePointsDeps ?? productionChargePointsDeps(config)),
     ...createRunVisibilityActivities({
       defaultSourceUrl: config.sourceUrl,
       searchAttributes: searchAttributes.enabled,

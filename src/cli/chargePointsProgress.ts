@@ -1,5 +1,5 @@
 import type { ChargePointsProgress } from '../domain/chargePointsRun';
-import { formatFeedsSummary } from '../visibility/runMemo';
+import { formatFeedsSummary } from './feedsSummary';
 
 /** Running feeds named in a progress line; the rest are counted, so the line stays short. */
 const RUNNING_NAMED = 4;

@@ -1,6 +1,6 @@
 import type { ChargePointsReport } from '../domain/chargePointsRun';
-import { formatFeedsSummary, summariseFeeds } from '../visibility/runMemo';
 import { formatFeedHealthTable } from './feedHealthTable';
+import { formatFeedsSummary, summariseFeeds } from './feedsSummary';
 import { formatBytes } from './report';
 
 /** A charge-points run's report as an operator reads it in a terminal: outcome, counts, keys, then the feed-health table. */

@@ -3,18 +3,11 @@ import { defineSearchAttributeKey, SearchAttributeType, type PayloadConverter } 
 import { temporal } from '@temporalio/proto';
 import type { ChargePointsProgress, ChargePointsReport } from '../domain/chargePointsRun';
 import type { ActivityProgress, Progress, RunReport } from '../domain/runReport';
-import {
-  CHARGE_POINTS_SOURCE,
-  formatFeedsSummary,
-  outcomeOf,
-  summariseFeeds,
-  type FeedsSummary,
-  type RunMemo,
-  type RunOutcome,
-} from '../visibility/runMemo';
+import { CHARGE_POINTS_SOURCE, outcomeOf, type ChargePointsMemo, type RunOutcome } from '../visibility/runMemo';
 import { datasetOfWorkflowType, type DatasetName } from '../workflows/datasets';
+import { formatDuration } from '../domain/duration';
 import { chargePointsProgressFacts } from './chargePointsProgress';
-import { formatDuration } from '../schedules/scheduleText';
+import { formatFeedsSummary, summariseFeeds, type FeedsSummary } from './feedsSummary';
 import { formatBytes } from './report';
 
 /** Set by the server on runs a schedule started. */
@@ -43,7 +36,7 @@ export interface RunFacts {
 }
 
 export function runFacts(info: Omit<WorkflowExecutionInfo, 'raw'>, now: Date = new Date()): RunFacts {
-  const memo = (info.memo ?? {}) as RunMemo;
+  const memo = (info.memo ?? {}) as ChargePointsMemo;
   return {
     workflowId: info.workflowId,
     runId: info.runId,

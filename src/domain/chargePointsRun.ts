@@ -1,5 +1,6 @@
 import type { ChargePointStats } from './chargePointStats';
 import type { FeedDefinition, LocationArrayPath } from './feed';
+import type { HostLimits } from './hostBudget';
 
 /** Input of the `chargePointsEtl` workflow; none of it may hold a secret. */
 export interface ChargePointsEtlInput {
@@ -69,6 +70,8 @@ export interface FeedEtlInput {
   stagingPrefix: string;
   /** The feed's host's requests so far in this run. */
   hostLog: HostRequestLog;
+  /** The host's limits: the strictest of its feeds' (see strictestLimits). */
+  hostLimits: HostLimits;
   /** Set when a long feed continues as new: where fetching stands. */
   resume?: FeedFetchState;
 }
@@ -83,8 +86,9 @@ export interface FeedFetchState {
   /** Digests of the latest page URLs (see PageLoopGuard): a bounded window. */
   recentUrlDigests: string[];
   shapes: LocationArrayPath[];
+  /** When the first page was requested: ISO for the snapshot, epoch ms for the duration. */
   firstFetchedAt?: string;
-  fetchMs: number;
+  startedAt?: number;
 }
 
 /** What the `feedEtl` child returns to the parent: small, no data. */
@@ -159,4 +163,19 @@ export interface ChargePointsReport {
   publishReason: string;
   feeds: FeedHealth[];
   durationsMs: { feedsMs: number; mergeMs: number; uploadMs: number };
+}
+
+/** What a `feedEtl` child is doing, as its `feedProgress` query tells it. */
+export interface FeedProgress {
+  stage: 'fetching' | 'waiting' | 'normalising' | 'falling back' | 'done';
+  /** Pages fetched so far, and the one being fetched or waited for. */
+  pages: number;
+  items: number;
+  bytes: number;
+  /** The current page's attempt. */
+  attempt: number;
+  /** While waiting: until when (ISO, the worker's clock) and why. */
+  waitingUntil?: string;
+  waitingFor?: 'host gap' | 'hourly budget' | 'Retry-After' | 'backoff';
+  lastFailure?: string;
 }

@@ -11,3 +11,22 @@ export function parseDurationMs(value: string): number | undefined {
   const ms = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * DURATION_UNITS_MS[unit], 0);
   return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
 }
+
+/** 90000 → 1m30s, 86400000 → 1d. */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  let rest = Math.round(ms / 1000);
+  const parts: string[] = [];
+  for (const [unit, seconds] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    if (rest >= seconds) {
+      parts.push(`${Math.floor(rest / seconds)}${unit}`);
+      rest %= seconds;
+    }
+  }
+  return parts.join('') || `${ms}ms`;
+}

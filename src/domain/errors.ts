@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   config: 'ConfigError',
   publishRefused: 'PublishRefused',
   invalidInput: 'InvalidInput',
+  /** A charge-points run in which no feed had data to contribute. */
+  noFeedContributed: 'NoFeedContributed',
+  /** A feed that failed (its last error is in the message). */
+  feedFailed: 'FeedFailed',
 } as const;
 
 /**
@@ -117,4 +121,10 @@ export class PublishRefusedError extends UkChargersError {
   ) {
     super(message);
   }
+}
+
+/** A workflow input that can never work (an unknown feed id, credentials in a URL); retrying cannot help. */
+export class InvalidInputError extends UkChargersError {
+  readonly code = ERROR_CODES.invalidInput;
+  readonly retryable = false;
 }

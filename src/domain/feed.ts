@@ -88,38 +88,75 @@ export type FeedPageResult = ({ outcome: 'fetched' } & FeedPage) | FeedSecretMis
 /** More pages than this for one feed is taken for a paging loop. */
 export const MAX_FEED_PAGES = 10_000;
 
+/** How many of the latest page URLs the loop guard remembers; a longer cycle runs into MAX_FEED_PAGES. */
+export const RECENT_PAGE_URLS = 256;
+
 /**
- * Guards a feed's paging against loops: a next URL seen before, or more than
- * MAX_FEED_PAGES pages. Pure and workflow-safe. `follow` returns the problem
- * (for a non-retryable failure) instead of throwing, so workflow code can raise
- * it as an ApplicationFailure and activity code as a PayloadError.
+ * Guards a feed's paging against loops: a next URL among the latest
+ * RECENT_PAGE_URLS pages' URLs, or more than MAX_FEED_PAGES pages. It remembers
+ * digests, not URLs, in a bounded window, so its state stays a few KB whatever
+ * the feed and can be carried across continue-as-new (`state`). Pure and
+ * workflow-safe. `follow` returns the problem (for a non-retryable failure)
+ * instead of throwing, so workflow code can raise it as an ApplicationFailure and
+ * other code as a PayloadError.
  */
 export class PageLoopGuard {
-  private readonly seen: Set<string>;
+  private readonly recent: string[];
+  private accepted: number;
 
-  /** @param firstUrl the first page's URL, as requested (without credentials). */
+  /**
+   * @param firstUrl the first page's URL, as requested (without credentials).
+   * @param resume the state of a guard that has followed pages already.
+   */
   constructor(
     private readonly feedId: string,
     firstUrl: string,
+    resume?: { pages: number; recentUrlDigests: readonly string[] },
   ) {
-    this.seen = new Set([firstUrl]);
+    this.recent = resume ? [...resume.recentUrlDigests] : [urlDigest(firstUrl)];
+    this.accepted = resume?.pages ?? 1;
   }
 
   /** Pages accepted so far, the first included. */
   get pages(): number {
-    return this.seen.size;
+    return this.accepted;
+  }
+
+  /** The digests of the latest URLs, oldest first: what `resume` takes back. */
+  get recentUrlDigests(): string[] {
+    return [...this.recent];
   }
 
   /** Accepts `nextUrl` as the next page to fetch, or says why it must not be. */
   follow(nextUrl: string): string | undefined {
     const shown = redactUrl(nextUrl);
-    if (this.seen.has(nextUrl)) {
-      return `feed ${this.feedId}: paging loop: the next page ${shown} was already fetched (after ${this.seen.size} pages)`;
+    const digest = urlDigest(nextUrl);
+    if (this.recent.includes(digest)) {
+      return `feed ${this.feedId}: paging loop: the next page ${shown} was already fetched (after ${this.accepted} pages)`;
     }
-    if (this.seen.size >= MAX_FEED_PAGES) {
+    if (this.accepted >= MAX_FEED_PAGES) {
       return `feed ${this.feedId}: more than ${MAX_FEED_PAGES} pages, taken for a paging loop (next page ${shown})`;
     }
-    this.seen.add(nextUrl);
+    this.recent.push(digest);
+    if (this.recent.length > RECENT_PAGE_URLS) this.recent.shift();
+    this.accepted += 1;
     return undefined;
   }
+}
+
+/**
+ * A 53-bit digest of a URL (cyrb53) as hex: workflow code has no crypto, and two
+ * different URLs of one feed colliding within the window is vanishingly unlikely.
+ */
+export function urlDigest(url: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let index = 0; index < url.length; index += 1) {
+    const code = url.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
 }

@@ -60,6 +60,12 @@ export interface ActivityProgress {
   devicesProcessed?: number;
   /** What a multi-step activity (upload) is doing. */
   step?: string;
+  /** A feed's page being fetched (1-based), and when its request was sent (epoch ms). */
+  page?: number;
+  sentAt?: number;
+  /** Pages read so far by a feed's normalisation; feeds read so far by the merge. */
+  pagesRead?: number;
+  feedsMerged?: number;
 }
 
 export interface StageDurations {

@@ -5,6 +5,7 @@ import type {
   ScheduleSpecDescription,
   ScheduleSummary,
 } from '@temporalio/client';
+import { formatDuration } from '../domain/duration';
 import { overlapPolicyName } from './scheduleDefinition';
 
 /**
@@ -67,25 +68,6 @@ export function calendarToCron(calendar: CalendarSpecDescription): string {
     .filter(Boolean)
     .join(', ');
   return extras ? `${cron} (${extras})` : cron;
-}
-
-/** 90000 → 1m30s, 86400000 → 1d. */
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0s';
-  let rest = Math.round(ms / 1000);
-  const parts: string[] = [];
-  for (const [unit, seconds] of [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    if (rest >= seconds) {
-      parts.push(`${Math.floor(rest / seconds)}${unit}`);
-      rest %= seconds;
-    }
-  }
-  return parts.join('') || `${ms}ms`;
 }
 
 /** `uk-chargers schedule describe` output. */

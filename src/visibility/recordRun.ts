@@ -2,7 +2,6 @@ import { isCancellation, proxyLocalActivities, upsertMemo, upsertSearchAttribute
 import type { ChargePointsReport } from '../domain/chargePointsRun';
 import type { ChargerEtlInput, RunReport } from '../domain/runReport';
 import {
-  CHARGE_POINTS_DATASET,
   CHARGE_POINTS_SOURCE,
   completedChargePointsMemo,
   completedRunMemo,
@@ -52,10 +51,7 @@ export function recordOutcome(plan: RunVisibilityPlan, report: RunReport): void 
   ]);
 }
 
-/**
- * announceRun for a charge-points run: its source is the catalogue's feeds, so the
- * worker is asked only whether search attributes are registered.
- */
+/** Makes a starting charge-points run findable: its source is the feed catalogue, not a URL. */
 export async function announceChargePointsRun(): Promise<RunVisibilityPlan> {
   let visibility;
   try {
@@ -64,18 +60,17 @@ export async function announceChargePointsRun(): Promise<RunVisibilityPlan> {
     if (isCancellation(error)) throw error;
     return { searchAttributes: false };
   }
-  upsertMemo({ source: CHARGE_POINTS_SOURCE, dataset: CHARGE_POINTS_DATASET });
+  upsertMemo({ dataset: 'charge_points_UK', source: CHARGE_POINTS_SOURCE });
   if (visibility.searchAttributes)
     upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.source, value: CHARGE_POINTS_SOURCE }]);
   return { searchAttributes: visibility.searchAttributes };
 }
 
-/** Records a successful charge-points run's rows, outcome and feed outcomes. */
+/** Records a successful charge-points run's rows, outcome and feed health summary. */
 export function recordChargePointsOutcome(plan: RunVisibilityPlan, report: ChargePointsReport): void {
   upsertMemo(completedChargePointsMemo(report));
   if (!plan.searchAttributes) return;
   upsertSearchAttributes([
-    { key: RUN_SEARCH_ATTRIBUTES.source, value: CHARGE_POINTS_SOURCE },
     { key: RUN_SEARCH_ATTRIBUTES.rows, value: report.stats.rows },
     { key: RUN_SEARCH_ATTRIBUTES.outcome, value: outcomeOf(report) },
   ]);

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { FEED_STATUSES, type ChargePointsReport, type FeedHealth, type FeedStatus } from '../domain/chargePointsRun';
+import type { ChargePointsReport, FeedStatus } from '../domain/chargePointsRun';
 import type { RunReport } from '../domain/runReport';
 
 /**
@@ -11,7 +11,7 @@ import type { RunReport } from '../domain/runReport';
  * register them first; see SEARCH_ATTRIBUTES in src/config.ts.
  */
 export const RUN_SEARCH_ATTRIBUTES = {
-  /** Redacted registry URL the run reads; CHARGE_POINTS_SOURCE for a charge-points run. */
+  /** Redacted registry URL the run reads. */
   source: defineSearchAttributeKey('UkChargersSource', SearchAttributeType.KEYWORD),
   /** Rows of the CSV the run produced. */
   rows: defineSearchAttributeKey('UkChargersRows', SearchAttributeType.INT),
@@ -21,17 +21,7 @@ export const RUN_SEARCH_ATTRIBUTES = {
 
 export type RunOutcome = 'published' | 'unchanged' | 'not-published';
 
-/** The `source` of a charge-points run, which reads the catalogue's feeds rather than one URL. */
-export const CHARGE_POINTS_SOURCE = 'open-data feeds';
-export const CHARGE_POINTS_DATASET = 'charge_points_UK';
-
-/** How many feeds ended in each status, e.g. `{ ok: 8, stale: 1, failed: 1 }`; statuses no feed has are left out. */
-export type FeedsSummary = Partial<Record<FeedStatus, number>>;
-
-/**
- * The run's memo: `source` from the start, the rest once the run has succeeded.
- * A charge-points run also names its `dataset` and summarises its `feeds`.
- */
+/** The run's memo: `source` from the start, the rest once the run has succeeded. */
 export type RunMemo = {
   source?: string;
   rows?: number;
@@ -39,9 +29,32 @@ export type RunMemo = {
   published?: boolean;
   unchanged?: boolean;
   publishReason?: string;
-  dataset?: typeof CHARGE_POINTS_DATASET;
-  feeds?: FeedsSummary;
 };
+
+/** What a charge-points run names as its source in the memo and UkChargersSource. */
+export const CHARGE_POINTS_SOURCE = 'open-data feeds';
+
+/** A charge-points run's memo: the charger-models fields, the dataset, and its feeds counted by outcome. */
+export type ChargePointsMemo = RunMemo & {
+  dataset?: 'charge_points_UK';
+  feeds?: Partial<Record<FeedStatus, number>>;
+};
+
+/** The memo of a charge-points run that succeeded with `report`. */
+export function completedChargePointsMemo(report: ChargePointsReport): ChargePointsMemo {
+  const feeds: Partial<Record<FeedStatus, number>> = {};
+  for (const feed of report.feeds) feeds[feed.status] = (feeds[feed.status] ?? 0) + 1;
+  return {
+    dataset: 'charge_points_UK',
+    source: CHARGE_POINTS_SOURCE,
+    rows: report.stats.rows,
+    outcome: outcomeOf(report),
+    published: report.published,
+    unchanged: report.unchanged,
+    publishReason: report.publishReason,
+    feeds,
+  };
+}
 
 /** Did the run replace the stable CSV, find it already up to date, or leave it (e.g. superseded)? */
 export function outcomeOf(report: Pick<RunReport, 'published' | 'unchanged'>): RunOutcome {
@@ -50,7 +63,7 @@ export function outcomeOf(report: Pick<RunReport, 'published' | 'unchanged'>): R
 }
 
 /** The memo of a run that succeeded with `report`. */
-export function completedRunMemo(report: RunReport): Required<Omit<RunMemo, 'dataset' | 'feeds'>> {
+export function completedRunMemo(report: RunReport): Required<RunMemo> {
   return {
     source: report.sourceUrl,
     rows: report.stats.rows,
@@ -59,36 +72,6 @@ export function completedRunMemo(report: RunReport): Required<Omit<RunMemo, 'dat
     unchanged: report.unchanged,
     publishReason: report.publishReason,
   };
-}
-
-/** The memo of a charge-points run that succeeded with `report`. */
-export function completedChargePointsMemo(report: ChargePointsReport): Required<RunMemo> {
-  return {
-    source: CHARGE_POINTS_SOURCE,
-    dataset: CHARGE_POINTS_DATASET,
-    rows: report.stats.rows,
-    outcome: outcomeOf(report),
-    published: report.published,
-    unchanged: report.unchanged,
-    publishReason: report.publishReason,
-    feeds: summariseFeeds(report.feeds),
-  };
-}
-
-/** Counts the feeds per status, in FEED_STATUSES order. */
-export function summariseFeeds(feeds: ReadonlyArray<Pick<FeedHealth, 'status'>>): FeedsSummary {
-  const summary: FeedsSummary = {};
-  for (const status of FEED_STATUSES) {
-    const count = feeds.filter((feed) => feed.status === status).length;
-    if (count > 0) summary[status] = count;
-  }
-  return summary;
-}
-
-/** `8 ok, 1 stale, 1 failed`. */
-export function formatFeedsSummary(summary: FeedsSummary): string {
-  const parts = FEED_STATUSES.filter((status) => summary[status]).map((status) => `${summary[status]} ${status}`);
-  return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 /** `--search-attribute Name=Type` values for `temporal server start-dev` and `temporal operator search-attribute create`. */

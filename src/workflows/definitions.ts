@@ -1,5 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
-import type { ChargePointsProgress } from '../domain/chargePointsRun';
+import type { ChargePointsProgress, FeedProgress } from '../domain/chargePointsRun';
 import type { Progress } from '../domain/runReport';
 
 /** Workflow type names; also what `temporal workflow start --type` uses. */
@@ -13,3 +13,6 @@ export const progressQuery = defineQuery<Progress>('progress');
 
 /** A charge-points run's stage and its feeds' outcomes so far. */
 export const chargePointsProgressQuery = defineQuery<ChargePointsProgress>('chargePointsProgress');
+
+/** A feed child's stage, pages so far and what it waits for. */
+export const feedProgressQuery = defineQuery<FeedProgress>('feedProgress');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chargePointsProgressLine } from '../../src/cli/chargePointsProgress';
 import { FEED_HEALTH_HEADER, formatFeedHealthTable, LAST_ERROR_WIDTH, oneLine } from '../../src/cli/feedHealthTable';
 import type { FeedHealth } from '../../src/domain/chargePointsRun';
-import { completedChargePointsMemo, summariseFeeds } from '../../src/visibility/runMemo';
+import { summariseFeeds } from '../../src/cli/feedsSummary';
 
 const feeds: FeedHealth[] = [
   {
@@ -98,7 +98,7 @@ describe('oneLine', () => {
   });
 });
 
-describe('the feeds summary of a charge-points run', () => {
+describe('summariseFeeds', () => {
   it('counts feeds per status in the statuses order, leaving out the absent ones', () => {
     expect(summariseFeeds([{ status: 'failed' }, { status: 'ok' }, { status: 'ok' }, { status: 'stale' }])).toEqual({
       ok: 2,
@@ -106,26 +106,6 @@ describe('the feeds summary of a charge-points run', () => {
       failed: 1,
     });
     expect(Object.keys(summariseFeeds([{ status: 'failed' }, { status: 'ok' }]))).toEqual(['ok', 'failed']);
-  });
-
-  it('is in the memo with the dataset, rows and outcome', () => {
-    const memo = completedChargePointsMemo({
-      feeds,
-      stats: { rows: 7 },
-      published: false,
-      unchanged: true,
-      publishReason: 'same CSV as the stable key',
-    } as Parameters<typeof completedChargePointsMemo>[0]);
-    expect(memo).toEqual({
-      source: 'open-data feeds',
-      dataset: 'charge_points_UK',
-      rows: 7,
-      outcome: 'unchanged',
-      published: false,
-      unchanged: true,
-      publishReason: 'same CSV as the stable key',
-      feeds: { ok: 1, stale: 1, skipped: 1 },
-    });
   });
 });
 

@@ -131,13 +131,20 @@ describe('the feed catalogue', () => {
     writeFileSync(file, 'feeds:\n  - { id: a, name: A, url: "https://a.test/", paging: sideways }\n');
     let error: unknown;
     try {
-      loadConfig({ ...base, FEEDS_FILE: file, FEEDS_MAX_CONCURRENCY: '0', FEED_MAX_STALE: 'a week' });
+      loadConfig({
+        ...base,
+        FEEDS_FILE: file,
+        FEEDS_MAX_CONCURRENCY: '0',
+        FEED_MAX_STALE: 'a week',
+        FEED_BUDGET_WINDOW: 'hourly',
+      });
     } catch (caught) {
       error = caught;
     }
     expect((error as ConfigError).problems).toEqual([
       `feed catalogue ${file}: feed a (#1): paging must be one of auto, link, offset, none, got "sideways"`,
       'FEED_MAX_STALE must be a duration above zero such as 7d, 36h or 90m, got "a week"',
+      'FEED_BUDGET_WINDOW must be a duration above zero such as 1h or 10s, got "hourly"',
       'FEEDS_MAX_CONCURRENCY must be a positive integer, got "0"',
     ]);
     const missing = join(dir, 'none.yaml');
@@ -146,15 +153,21 @@ describe('the feed catalogue', () => {
     );
   });
 
-  it('reads FEEDS_FILE, FEEDS_MAX_CONCURRENCY and FEED_MAX_STALE, with defaults of the bundled file, 8 and 7 days', () => {
+  it('reads FEEDS_FILE, FEEDS_MAX_CONCURRENCY, FEED_MAX_STALE and FEED_BUDGET_WINDOW, with defaults of the bundled file, 8, 7 days and 1 hour', () => {
     const defaults = loadConfig(base).feeds;
-    expect(defaults).toMatchObject({ maxConcurrency: 8, maxStaleMs: 7 * 86_400_000 });
+    expect(defaults).toMatchObject({ maxConcurrency: 8, maxStaleMs: 7 * 86_400_000, budgetWindowMs: 3_600_000 });
     expect(defaults.catalogue.path).toBe(BUNDLED_FEEDS_FILE);
     const dir = mkdtempSync(join(tmpdir(), 'feeds-'));
     const file = join(dir, 'feeds.yaml');
     writeFileSync(file, 'feeds:\n  - { id: a, name: A, url: "https://a.test/" }\n');
-    const set = loadConfig({ ...base, FEEDS_FILE: file, FEEDS_MAX_CONCURRENCY: '3', FEED_MAX_STALE: '36h' }).feeds;
-    expect(set).toMatchObject({ maxConcurrency: 3, maxStaleMs: 36 * 3_600_000 });
+    const set = loadConfig({
+      ...base,
+      FEEDS_FILE: file,
+      FEEDS_MAX_CONCURRENCY: '3',
+      FEED_MAX_STALE: '36h',
+      FEED_BUDGET_WINDOW: '10s',
+    }).feeds;
+    expect(set).toMatchObject({ maxConcurrency: 3, maxStaleMs: 36 * 3_600_000, budgetWindowMs: 10_000 });
     expect(set.catalogue.feeds.map((feed) => feed.id)).toEqual(['a']);
   });
 });

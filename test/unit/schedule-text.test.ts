@@ -1,11 +1,7 @@
 import type { CalendarSpecDescription, ScheduleDescription } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import {
-  calendarToCron,
-  describeTiming,
-  formatDuration,
-  formatScheduleDescription,
-} from '../../src/schedules/scheduleText';
+import { formatDuration } from '../../src/domain/duration';
+import { calendarToCron, describeTiming, formatScheduleDescription } from '../../src/schedules/scheduleText';
 
 /** The structured calendar the server keeps for `cron` (as describe() returns it). */
 function calendar(overrides: Partial<CalendarSpecDescription>): CalendarSpecDescription {

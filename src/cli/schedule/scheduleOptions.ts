@@ -7,7 +7,7 @@ import {
   type OverlapPolicyName,
   type ScheduleTiming,
 } from '../../schedules/scheduleDefinition';
-import { formatDuration } from '../../schedules/scheduleText';
+import { formatDuration } from '../../domain/duration';
 import { CliError } from '../cliError';
 import { parseDestinationOption, parseDuration, parseSourceUrl, parseTimeZone } from '../optionParsers';
 
