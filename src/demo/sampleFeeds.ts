@@ -128,27 +128,41 @@ export function recordedSampleFeeds(): SampleFeed[] {
   ];
 }
 
-export interface SampleFeedServer {
-  origin: string;
+export interface SampleFeedServers {
   /** The served feeds as catalogue entries (feeds/uk-operators.yaml's form). */
   catalogue: Array<{ id: string; name: string; url: string; minIntervalMs: number }>;
   close(): Promise<void>;
 }
 
 /**
- * Serves the recorded feeds on 127.0.0.1 so the demo's open-data run is offline;
- * `minIntervalMs` goes into the catalogue entries (the real feeds want 1 s or more).
+ * Serves each recorded feed on its own port of 127.0.0.1, so the demo's open-data
+ * run is offline and, like operators on their own hosts, fetches the feeds in
+ * parallel (a run takes the feeds of one host one after another). `minIntervalMs`
+ * goes into the catalogue entries; the real feeds want 1 s or more.
  */
 export async function startSampleFeeds(
   feeds: SampleFeed[] = recordedSampleFeeds(),
   { minIntervalMs = 20 }: { minIntervalMs?: number } = {},
-): Promise<SampleFeedServer> {
-  const byPath = new Map(feeds.map((feed) => [feed.path, feed]));
+): Promise<SampleFeedServers> {
+  const servers = await Promise.all(feeds.map((feed) => serveFeed(feed)));
+  return {
+    catalogue: feeds.map((feed, index) => ({
+      id: feed.id,
+      name: feed.name,
+      url: `${servers[index].origin}${feed.path}`,
+      minIntervalMs,
+    })),
+    close: async () => {
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}
+
+async function serveFeed(feed: SampleFeed): Promise<{ origin: string; close(): Promise<void> }> {
   let origin = '';
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', origin);
-    const feed = byPath.get(url.pathname);
-    if (request.method !== 'GET' || feed === undefined) {
+    if (request.method !== 'GET' || url.pathname !== feed.path) {
       response.writeHead(404).end();
       return;
     }
@@ -165,7 +179,6 @@ export async function startSampleFeeds(
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    catalogue: feeds.map((feed) => ({ id: feed.id, name: feed.name, url: `${origin}${feed.path}`, minIntervalMs })),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
