@@ -57,11 +57,21 @@ describe('run --dataset charge-points', () => {
     s3.destroy();
   });
 
-  it('--feed limits the run to one feed; --json prints the report as one JSON line; result reprints it', async () => {
+  it('refuses, in one line and exit 1, to publish one feed over two: the publish guard holds', async () => {
+    const { code, stdout, stderr } = await runCli(['run', '--dataset', 'charge-points', '--feed', 'chargy'], env);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n').at(-1)).toMatch(
+      /^uk-chargers: run uk-chargers-charge-points-\S+ failed in publishChargePoints \[PublishRefused\]: publish guard refused /,
+    );
+  });
+
+  it('--feed limits the run to one feed, --force publishes it; --json prints the report as one JSON line; result and status reread it', async () => {
     const report = await runCliJson<ChargePointsReport>(
-      ['run', '--dataset', 'charge-points', '--feed', 'chargy', '--json'],
+      ['run', '--dataset', 'charge-points', '--feed', 'chargy', '--force', '--json'],
       env,
     );
+    expect(report.published).toBe(true);
     expect(report.feeds.map((feed) => [feed.id, feed.status])).toEqual([['chargy', 'ok']]);
     expect(report.stats.evsesKept).toBe(4);
     const result = await runCli(['result', report.workflowId], env);
