@@ -187,6 +187,8 @@ async function runFeed(
   try {
     const result = await executeChild<typeof feedEtl>(FEED_ETL_WORKFLOW, {
       workflowId: `${workflowId}-feed-${feed.id}`,
+      // What the Web UI shows beside the child: which operator's feed it is.
+      staticSummary: `${feed.name} (feed ${feed.id}, ${lane.host})`,
       args: [
         {
           feed,

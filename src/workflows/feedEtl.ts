@@ -1,4 +1,11 @@
-import { continueAsNew, isCancellation, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { ChargePointsActivities } from '../activities/chargePoints';
 import type { FetchFeedPageResult } from '../activities/chargePoints/fetchFeedPage';
 import type { FeedEtlInput, FeedFetchState, FeedProgress, FeedResult, FeedStatus } from '../domain/chargePointsRun';
@@ -56,6 +63,10 @@ export async function feedEtl(input: FeedEtlInput): Promise<FeedResult> {
 
   const result = (status: FeedStatus, extra: Partial<FeedResult> = {}): FeedResult => {
     progress.stage = 'done';
+    // The Web UI shows the outcome beside the child (every child completes: the outcome is in its result).
+    setCurrentDetails(
+      `**${status}**: ${state.pages} pages, ${state.items} items${extra.reason ? ` — ${extra.reason}` : ''}`,
+    );
     return {
       id: feed.id,
       name: feed.name,
@@ -74,6 +85,7 @@ export async function feedEtl(input: FeedEtlInput): Promise<FeedResult> {
   const waitUntil = async (at: number, why: FeedProgress['waitingFor']): Promise<void> => {
     if (at > hostLog.clock) {
       Object.assign(progress, { stage: 'waiting', waitingUntil: new Date(at).toISOString(), waitingFor: why });
+      setCurrentDetails(`waiting for the ${why} until ${progress.waitingUntil} (page ${state.pages + 1})`);
       await sleep(at - hostLog.clock);
       hostLog = advanceClock(hostLog, at);
     }

@@ -111,6 +111,8 @@ describe('feed host limits', () => {
           (progress) => progress.stage === 'waiting' && progress.waitingFor === 'hourly budget',
         ),
       'feed b waits for the budget',
+      // Two worker start-ups from source and the first feed's pages: slow on a loaded 2-core machine.
+      150_000,
     );
     await worker.kill('SIGKILL');
     const killedAt = Date.now();
