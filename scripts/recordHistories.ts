@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection } from '@temporalio/worker';
-import { stringify } from 'yaml';
 import { loadConfig } from '../src/config';
 import type { ChargePointsEtlInput, ChargePointsReport, FeedStatus } from '../src/domain/chargePointsRun';
 import { ERROR_CODES } from '../src/domain/errors';
@@ -20,7 +18,9 @@ import { startTemporalDevServer } from '../src/services/temporalDevServer';
 import type { chargePointsEtl, chargerEtl } from '../src/workflows';
 import { CHARGE_POINTS_ETL_WORKFLOW, CHARGER_ETL_WORKFLOW, progressQuery } from '../src/workflows/definitions';
 import { startFaultyRegistry, type FaultyRegistry } from '../test/support/faultyRegistry';
-import { FeedServer, serveRecordedFeeds, type FeedSecrets } from '../test/support/feedServer';
+import { writeFeedCatalogue, type CatalogueEntry } from '../test/support/feedCatalogueFile';
+import { FeedServer } from '../test/support/feedServer';
+import { serveFixtureFeeds, type FixtureFeedSecrets } from '../test/support/fixtureFeeds';
 import {
   CHARGE_POINTS_HISTORIES_DIR,
   CHARGE_POINTS_SCENARIOS,
@@ -148,15 +148,15 @@ interface FeedHosts {
  * The catalogue every charge-points scenario runs, in the order of
  * CHARGE_POINTS_CHILD_FEEDS, and the disabled Mer UK last.
  */
-function recordedCatalogue(hosts: FeedHosts, secrets: FeedSecrets): Record<string, unknown>[] {
-  const onA = new Map(serveRecordedFeeds(hosts.a, secrets).map((entry) => [entry.id, entry]));
-  const onB = new Map(serveRecordedFeeds(hosts.b, secrets).map((entry) => [entry.id, entry]));
+function recordedCatalogue(hosts: FeedHosts, secrets: FixtureFeedSecrets): CatalogueEntry[] {
+  const onA = new Map(serveFixtureFeeds(hosts.a, secrets).map(({ entry }) => [entry.id, entry]));
+  const onB = new Map(serveFixtureFeeds(hosts.b, secrets).map(({ entry }) => [entry.id, entry]));
   return [
-    { ...onA.get('chargy'), minIntervalMs: 100 },
+    { ...onA.get('chargy')!, minIntervalMs: 100 },
     onA.get('eco')!,
     onA.get('jolt')!,
     onB.get('geniepoint')!,
-    { ...onB.get('mer_uk'), enabled: false },
+    { ...onB.get('mer_uk')!, enabled: false },
   ];
 }
 
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
     'TEMPORAL_API_KEY',
   ].flatMap((name) => process.env[name] || []);
   // Sentinel secrets: Eco's is given to the worker, Jolt's is not (its feed is skipped).
-  const feedSecrets: FeedSecrets = {
+  const feedSecrets: FixtureFeedSecrets = {
     joltApiKey: `jolt-${randomBytes(12).toString('hex')}`,
     ecoToken: `eco-${randomBytes(12).toString('hex')}`,
   };
@@ -321,10 +321,8 @@ async function main(): Promise<void> {
       () => hosts.a.close(),
       () => hosts.b.close(),
     );
-    const catalogueDir = await mkdtemp(join(tmpdir(), 'record-histories-'));
-    stops.unshift(() => rm(catalogueDir, { recursive: true, force: true }));
-    const feedsFile = join(catalogueDir, 'feeds.yaml');
-    await writeFile(feedsFile, stringify({ feeds: recordedCatalogue(hosts, feedSecrets) }));
+    const catalogue = await writeFeedCatalogue(recordedCatalogue(hosts, feedSecrets));
+    stops.unshift(() => catalogue.remove());
 
     // The worker's S3 client reads its endpoint and credentials from the environment, as in production.
     Object.assign(process.env, minioEnvironment(minio));
@@ -335,7 +333,7 @@ async function main(): Promise<void> {
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       SOURCE_ALLOWED_HOSTS: '127.0.0.1',
       WORKER_SHUTDOWN_GRACE_MS: '0',
-      FEEDS_FILE: feedsFile,
+      FEEDS_FILE: catalogue.path,
     });
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stops.unshift(() => nativeConnection.close());
