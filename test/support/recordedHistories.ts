@@ -42,20 +42,63 @@ export function recordedWorkflowId(run: RecordedRun): string {
 }
 
 /** A recorded history, ready for the replayer, under a workflow ID unique across the sets. */
-export async function readRecordedHistory(
-  run: RecordedRun,
-  set: HistorySet = 'current',
-): Promise<HistoryAndWorkflowId> {
-  const path = recordedHistoryPath(run, set);
+export function readRecordedHistory(run: RecordedRun, set: HistorySet = 'current'): Promise<HistoryAndWorkflowId> {
   const workflowId = set === 'current' ? recordedWorkflowId(run) : `${recordedWorkflowId(run)}@${set}`;
+  return readHistoryFile(recordedHistoryPath(run, set), workflowId);
+}
+
+/**
+ * The charge-points runs recorded, each as its chargePointsEtl parent and every
+ * feedEtl child, under test/fixtures/histories/charge-points/<scenario>/:
+ * - charge-points-published: Link-paged, offset-paged and single-response feeds,
+ *   one disabled, one without its secret (skipped), published; a host gap timer;
+ * - charge-points-stale: the run after one, a feed answering 404 stale from that
+ *   run's snapshot, another retried after a 429's Retry-After (a timer);
+ * - charge-points-no-feed: every feed failing, the run failing with NoFeedContributed.
+ */
+export const CHARGE_POINTS_SCENARIOS = [
+  'charge-points-published',
+  'charge-points-stale',
+  'charge-points-no-feed',
+] as const;
+
+export type ChargePointsScenario = (typeof CHARGE_POINTS_SCENARIOS)[number];
+
+/** The recorded catalogue's enabled feeds, in catalogue order: each gets a feedEtl child in every scenario. */
+export const CHARGE_POINTS_CHILD_FEEDS = ['chargy', 'eco', 'jolt', 'geniepoint'] as const;
+
+export const CHARGE_POINTS_HISTORIES_DIR = join(HISTORIES_DIR, 'charge-points');
+
+/** The scenario's parent's workflow ID; its children's are `<parent>-feed-<feed id>`. */
+export function chargePointsParentId(scenario: ChargePointsScenario): string {
+  return scenario;
+}
+
+/** Every workflow the scenario records, the parent first: each has one history file (none continues as new). */
+export function chargePointsWorkflowIds(scenario: ChargePointsScenario): string[] {
+  const parent = chargePointsParentId(scenario);
+  return [parent, ...CHARGE_POINTS_CHILD_FEEDS.map((feedId) => `${parent}-feed-${feedId}`)];
+}
+
+export function chargePointsHistoryPath(scenario: ChargePointsScenario, workflowId: string): string {
+  return join(CHARGE_POINTS_HISTORIES_DIR, scenario, `${workflowId}.json`);
+}
+
+/** A recorded charge-points history (parent or child), ready for the replayer under its recorded workflow ID. */
+export function readChargePointsHistory(
+  scenario: ChargePointsScenario,
+  workflowId: string,
+): Promise<HistoryAndWorkflowId> {
+  return readHistoryFile(chargePointsHistoryPath(scenario, workflowId), workflowId);
+}
+
+async function readHistoryFile(path: string, workflowId: string): Promise<HistoryAndWorkflowId> {
   try {
     return { workflowId, history: historyFromJson(JSON.parse(await readFile(path, 'utf8'))) };
   } catch (error) {
     throw new Error(
       `reading the recorded history ${path} failed: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
 }
