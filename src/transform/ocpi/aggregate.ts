@@ -2,6 +2,7 @@ import { addChargePointStats, emptyChargePointStats, type ChargePointStats } fro
 import { countPostcode, monthUpdated, normalizePostcode, type NormalizedPostcode, type PostcodeCounts } from '../rules';
 import { ChargePointRows, rowKey, type ChargePointRow } from './chargePointRows';
 import type { LocationSink } from './locationScanner';
+import { DedupeKeySet, type DedupeKeys } from './dedupeKeySet';
 import {
   connectorObjects,
   connectorTypes,
@@ -82,7 +83,7 @@ export class LocationBatch implements LocationSink {
 
   constructor(
     private readonly feedName: string,
-    private readonly countedKeys: ReadonlySet<string>,
+    private readonly countedKeys: DedupeKeys,
   ) {}
 
   /** One element of the Location array, as JSON.parse gives it. */
@@ -172,7 +173,7 @@ export interface LocationBatchTarget {
 export class ChargePointAggregator implements LocationBatchTarget {
   private stats = emptyChargePointStats();
   private rows = new ChargePointRows();
-  private keys = new Set<string>();
+  private keys = new DedupeKeySet();
 
   startBatch(feedName: string): LocationBatch {
     return new LocationBatch(feedName, this.keys);
@@ -193,7 +194,7 @@ export class ChargePointAggregator implements LocationBatchTarget {
     const rows = this.rows;
     this.stats = emptyChargePointStats();
     this.rows = new ChargePointRows();
-    this.keys = new Set();
+    this.keys = new DedupeKeySet();
     return { stats, rows: rows.sorted() };
   }
 }

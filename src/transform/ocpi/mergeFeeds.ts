@@ -3,6 +3,7 @@ import { emptyChargePointStats, type ChargePointStats } from '../../domain/charg
 import { countKeptEvses, type EvseGroup } from './aggregate';
 import { ChargePointRows } from './chargePointRows';
 import { writeChargePointCsv } from './csv';
+import { DedupeKeySet } from './dedupeKeySet';
 import { NormalisedFeedReader } from './normalisedFeed';
 
 /** One feed's normalised data (normalisedFeed.ts), as normaliseFeed wrote it. */
@@ -46,7 +47,7 @@ export async function mergeNormalisedFeeds(
 ): Promise<{ stats: ChargePointStats; perFeed: FeedContribution[] }> {
   const stats = emptyChargePointStats();
   const rows = new ChargePointRows();
-  const keys = new Set<string>();
+  const keys = new DedupeKeySet();
   const perFeed: FeedContribution[] = [];
   const keep = (group: EvseGroup, evses: number): void => {
     countKeptEvses(stats, group, evses);
@@ -61,10 +62,9 @@ export async function mergeNormalisedFeeds(
         if (entry.kind === 'keyless') {
           keep(entry.group, entry.evses);
           evsesKept += entry.evses;
-        } else if (keys.has(entry.key)) {
+        } else if (!keys.add(entry.key)) {
           stats.duplicatesDropped++;
         } else {
-          keys.add(entry.key);
           keep(entry.group, 1);
           evsesKept++;
         }

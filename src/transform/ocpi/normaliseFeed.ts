@@ -2,6 +2,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { addChargePointStats, emptyChargePointStats, type ChargePointStats } from '../../domain/chargePointStats';
 import { LocationBatch, type EvseGroup, type LocationBatchTarget } from './aggregate';
+import { DedupeKeySet } from './dedupeKeySet';
 import { groupLine, headerLine, keyLine, keylessLine, statsLine } from './normalisedFeed';
 import { readPage, type PageBody } from './pipeline';
 
@@ -13,7 +14,7 @@ import { readPage, type PageBody } from './pipeline';
  */
 class FeedNormaliser implements LocationBatchTarget {
   readonly stats = emptyChargePointStats();
-  private readonly keys = new Set<string>();
+  private readonly keys = new DedupeKeySet();
   /** Group key → its number in the data. */
   private readonly groupIds = new Map<string, number>();
   private readonly rows = new Set<string>();
