@@ -83,6 +83,9 @@ const CONNECTOR_WEIGHTS = CONNECTOR_KINDS.map((kind) => kind.weight);
 const EVSE_COUNT_WEIGHTS = [30, 35, 12, 12, 5, 6];
 /** EVSEs have 1–3 connectors. */
 const CONNECTOR_COUNT_WEIGHTS = [6, 3, 1];
+/** Share of a site's EVSEs of the site's kind of charger, and updated in the site's month. */
+const SAME_KIT_RATE = 0.8;
+const SAME_MONTH_RATE = 0.85;
 /** Share of EVSEs published with status REMOVED. */
 const REMOVED_RATE = 0.02;
 const STATUSES = ['AVAILABLE', 'AVAILABLE', 'AVAILABLE', 'CHARGING', 'OUTOFORDER', 'INOPERATIVE', 'UNKNOWN', 'PLANNED'];
@@ -106,11 +109,12 @@ const places = new PlacePool(
 );
 
 /**
- * Location `index` of `feed`: address, postcode from the shared pool of places (so
- * operators share postcodes), parking type, 1–6 EVSEs (never more than `maxEvses`)
- * of 1–3 connectors with their power given as watts, as kW, as a string or only
- * as voltage and amperage, statuses with some REMOVED, operator named or left to
- * the feed's name, update months. About 1.5–3 KB of JSON with a few EVSEs.
+ * Location `index` of `feed`: UUID or numeric ids, address, postcode from the
+ * shared pool of places (so operators share postcodes), parking type, 1–6 EVSEs
+ * (never more than `maxEvses`), mostly of the site's one kind of charger and
+ * updated in the site's month, of 1–3 connectors with their power given as
+ * watts, as kW, as a string or only as voltage and amperage, statuses with some
+ * REMOVED, operator named or left to the feed's name. About 1.5–3 KB of JSON.
  */
 export function generateLocation(
   random: Random,
@@ -119,16 +123,21 @@ export function generateLocation(
   maxEvses: number,
 ): GeneratedLocation {
   const place = places.draw(random);
-  const id = `${feed.partyId}-LOC-${String(index + 1).padStart(6, '0')}`;
+  // Most operators use UUIDs; some number their sites.
+  const id = random.chance(0.8) ? uuid(random) : String(100_000 + index);
   const updated = monthOf(random);
+  const kit = siteKit(random);
   const evseCount = Math.min(maxEvses, random.weighted(EVSE_COUNT_WEIGHTS) + 1);
   const evses: GeneratedLocation['evses'] = [];
   const evseObjects = [];
   for (let k = 0; k < evseCount; k++) {
-    const uid = `${id}-E${k + 1}`;
+    const uid = random.chance(0.8) ? uuid(random) : `${id}_${k + 1}`;
     const removed = random.chance(REMOVED_RATE);
     evses.push({ key: `GB\u0000${feed.partyId}\u0000${id}\u0000${uid}`, removed });
-    evseObjects.push(evse(random, feed, uid, removed, updated));
+    // A site is mostly one kind of charger, installed and updated together.
+    const connectors = random.chance(SAME_KIT_RATE) ? kit : siteKit(random);
+    const month = random.chance(SAME_MONTH_RATE) ? updated : monthOf(random);
+    evseObjects.push(evse(random, feed, uid, removed, connectors, month));
   }
   const street = random.pick(STREETS);
   const building = random.pick(BUILDINGS);
@@ -164,26 +173,37 @@ export function generateLocation(
   return { json: JSON.stringify(location), evses };
 }
 
-function evse(random: Random, feed: SimulatedFeed, uid: string, removed: boolean, locationMonth: string) {
-  const connectors = [];
+/** The connector kinds of one charger: 1–3 of them. */
+function siteKit(random: Random): ConnectorKind[] {
   const count = random.weighted(CONNECTOR_COUNT_WEIGHTS) + 1;
-  for (let k = 0; k < count; k++) connectors.push(connector(random, k + 1, locationMonth));
+  return Array.from({ length: count }, () => CONNECTOR_KINDS[random.weighted(CONNECTOR_WEIGHTS)]);
+}
+
+function evse(
+  random: Random,
+  feed: SimulatedFeed,
+  uid: string,
+  removed: boolean,
+  kinds: readonly ConnectorKind[],
+  month: string,
+) {
   return {
     uid,
-    evse_id: `GB*${feed.partyId}*E${uid.replace(/\D/g, '')}`,
+    evse_id: `GB*${feed.partyId}*E${random.hex(12).toUpperCase()}`,
     status: removed ? 'REMOVED' : random.pick(STATUSES),
     capabilities: [random.pick(CAPABILITIES), random.pick(CAPABILITIES)],
-    connectors,
+    connectors: kinds.map((kind, k) => connector(random, kind, k + 1, month)),
     physical_reference: String(random.between(1, 40)),
     floor_level: '0',
     parking_restrictions: random.chance(0.1) ? ['CUSTOMERS'] : [],
     // Some EVSEs have no date of their own: the Location's month stands in.
-    ...(random.chance(0.8) ? { last_updated: `${monthOf(random)}-01T00:00:00Z` } : {}),
+    ...(random.chance(0.8)
+      ? { last_updated: `${month}-${String(random.between(1, 28)).padStart(2, '0')}T08:10:04Z` }
+      : {}),
   };
 }
 
-function connector(random: Random, id: number, month: string) {
-  const kind = CONNECTOR_KINDS[random.weighted(CONNECTOR_WEIGHTS)];
+function connector(random: Random, kind: ConnectorKind, id: number, month: string) {
   const style = random.int(10);
   // Most give watts; some kW (below 1000, read as kW), a string, or only voltage × amperage.
   const power =
@@ -213,6 +233,11 @@ function postcodeAsWritten(random: Random, postcode: string): string {
   if (style === 0) return postcode.toLowerCase();
   if (style === 1) return postcode.replace(' ', '');
   return postcode;
+}
+
+function uuid(random: Random): string {
+  const hex = random.hex(32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
 /** `YYYY-MM`, recent months more likely. */
