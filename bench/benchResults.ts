@@ -24,6 +24,12 @@ export interface OpenDataRun {
   workerPeakRssMb: number;
   /** The worker process's CPU time (user + system), warm-up and start-up included. */
   workerCpuSeconds: number;
+  /** Its RSS once it polled (started, idle), and after the warm-up run. */
+  workerIdleRssMb: number;
+  workerWarmRssMb: number;
+  /** The highest RSS sampled (every 250 ms) during the measured run, and when (seconds into it): which stage holds the peak. */
+  sampledPeakRssMb: number;
+  sampledPeakAtSeconds: number;
   /** Pages the feed servers answered during the measured run. */
   pagesServed: number;
   /** The workflow's own stage durations (its report). */

@@ -130,13 +130,17 @@ async function measuredRun(
   let stopped = false;
   try {
     await untilPolled(client, temporal.namespace);
+    const idleRssMb = await worker.rssMb();
     const smallest = manifest.feeds.reduce((a, b) => (b.feed.evses < a.feed.evses ? b : a)).feed.id;
     await execute(client, { feeds: [smallest], destination: `file:${join(output, 'warmup')}`, force: true });
+    const warmRssMb = await worker.rssMb();
 
     const pagesBefore = servers.pagesServed();
     const started = performance.now();
+    const sampler = sampleRss(() => worker.rssMb(), started);
     const report = await execute(client, { destination: `file:${join(output, 'run')}`, force: true });
     const seconds = (performance.now() - started) / 1000;
+    const rssPeak = await sampler.stop();
     const pagesServed = servers.pagesServed() - pagesBefore;
     const usage = await worker.stop();
     stopped = true;
@@ -149,6 +153,10 @@ async function measuredRun(
         seconds,
         workerPeakRssMb: usage.peakRssMb,
         workerCpuSeconds: usage.cpuSeconds,
+        workerIdleRssMb: idleRssMb,
+        workerWarmRssMb: warmRssMb,
+        sampledPeakRssMb: rssPeak.mb,
+        sampledPeakAtSeconds: rssPeak.atSeconds,
         pagesServed,
         durationsMs: report.durationsMs,
         slowestFeeds: slowest.map((feed) => ({ id: feed.id, pages: feed.pages, durationMs: feed.durationMs })),
@@ -159,6 +167,31 @@ async function measuredRun(
     if (!stopped) await worker.stop();
     await rm(output, { recursive: true, force: true });
   }
+}
+
+const RSS_SAMPLE_MS = 250;
+
+/** Samples the worker's RSS until stopped: the highest sample, and when it was taken (seconds after `since`). */
+function sampleRss(
+  rssMb: () => Promise<number>,
+  since: number,
+): { stop(): Promise<{ mb: number; atSeconds: number }> } {
+  const peak = { mb: 0, atSeconds: 0 };
+  let sampling = true;
+  const loop = (async () => {
+    while (sampling) {
+      const mb = await rssMb();
+      if (mb > peak.mb) Object.assign(peak, { mb, atSeconds: (performance.now() - since) / 1000 });
+      await new Promise((resolve) => setTimeout(resolve, RSS_SAMPLE_MS));
+    }
+  })();
+  return {
+    async stop() {
+      sampling = false;
+      await loop;
+      return peak;
+    },
+  };
 }
 
 function execute(

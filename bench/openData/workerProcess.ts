@@ -13,6 +13,8 @@ export interface WorkerUsage {
 
 export interface WorkerProcess {
   pid: number;
+  /** Its resident set size now (VmRSS), MB. */
+  rssMb(): Promise<number>;
   /** Reads its usage, then stops it with SIGTERM (SIGKILL after 10 s) and waits for it to exit. */
   stop(): Promise<WorkerUsage>;
 }
@@ -49,6 +51,7 @@ export function startWorkerProcess(
   const pid = child.pid;
   return {
     pid,
+    rssMb: async () => memoryLine(await readFile(`/proc/${pid}/status`, 'utf8'), 'VmRSS'),
     async stop() {
       const usage = await usageOf(pid);
       stopping = true;
@@ -70,9 +73,14 @@ async function usageOf(pid: number): Promise<WorkerUsage> {
     readFile(`/proc/${pid}/stat`, 'utf8'),
     clockTicks,
   ]);
-  const peakKb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? NaN);
   // Fields after the command name (which may hold spaces): utime and stime are the 14th and 15th of the line.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuTicks = Number(fields[11]) + Number(fields[12]);
-  return { peakRssMb: (peakKb * 1024) / 1e6, cpuSeconds: cpuTicks / ticks };
+  return { peakRssMb: memoryLine(status, 'VmHWM'), cpuSeconds: cpuTicks / ticks };
+}
+
+/** A memory line of /proc/<pid>/status (in kB there), MB. */
+function memoryLine(status: string, name: 'VmRSS' | 'VmHWM'): number {
+  const kb = Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? NaN);
+  return (kb * 1024) / 1e6;
 }
