@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import { DigestStream } from '../streams/digestStream';
+import { CHARGER_MODELS_DATASET } from '../domain/datasets';
 import { MANIFEST_FILE_NAME, STABLE_CSV_KEY, historyPrefix, stagingPrefix, type Manifest } from '../domain/manifest';
 import { redactUrl } from '../domain/redact';
 import type { TransformStats } from '../domain/stats';
@@ -73,7 +74,9 @@ export function createFetchData(deps: ActivityDeps) {
       const sourceUrl = input.sourceUrl ?? deps.config.sourceUrl;
 
       return withHeartbeat({ bytesFetched: 0 }, async (report) => {
-        const published = input.force ? undefined : (await readPublishedManifest(store)).manifest;
+        const published = input.force
+          ? undefined
+          : (await readPublishedManifest(store, CHARGER_MODELS_DATASET)).manifest;
         const fetchedAt = (deps.now?.() ?? new Date()).toISOString();
         const response = await deps.source.open(sourceUrl, {
           conditional: published && validatorsFor(published, sourceUrl),

@@ -1,18 +1,20 @@
 import { createCheckStatus } from './checkStatus';
 import type { ActivityDeps } from './deps';
 import { createFetchData } from './fetchData';
+import { createPublishChargePoints } from './publishChargePoints';
 import { createTransform } from './transform';
 import { createUpload } from './upload';
 
 export type { ActivityDeps } from './deps';
 
-/** The four activities of `chargerEtl`, bound to their dependencies. */
+/** The activities of `chargerEtl` and of `chargePointsEtl`, bound to their dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     checkStatus: createCheckStatus(deps),
     fetchData: createFetchData(deps),
     transform: createTransform(deps),
     upload: createUpload(deps),
+    publishChargePoints: createPublishChargePoints(deps),
   };
 }
 

@@ -1,17 +1,11 @@
-import { PublishRefusedError } from '../domain/errors';
-import {
-  CSV_FILE_NAME,
-  MANIFEST_FILE_NAME,
-  STABLE_CSV_KEY,
-  historyPrefix,
-  stagingPrefix,
-  type Manifest,
-} from '../domain/manifest';
+import { CHARGER_MODELS_DATASET } from '../domain/datasets';
+import { historyPrefix, stagingPrefix, type Manifest } from '../domain/manifest';
 import type { TransformStats } from '../domain/stats';
 import type { ActivityDeps } from './deps';
 import { classifyFailures } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { currentRun } from './runContext';
+import { publishRefusal } from '../publish/publishRefusal';
 import { manifestJson, publishStable } from '../publish/stablePublisher';
 
 export interface UploadInput {
@@ -51,8 +45,8 @@ export function createUpload(deps: ActivityDeps) {
       const { workflowId, runId } = currentRun();
       const store = deps.openStore(input.destination);
       const history = historyPrefix(input.runStartedAt, runId);
-      const historyCsvKey = `${history}${CSV_FILE_NAME}`;
-      const historyManifestKey = `${history}${MANIFEST_FILE_NAME}`;
+      const historyCsvKey = `${history}${CHARGER_MODELS_DATASET.csvFileName}`;
+      const historyManifestKey = `${history}${CHARGER_MODELS_DATASET.historyManifestFileName}`;
 
       return withHeartbeat({ step: 'copying to history' }, async (report) => {
         // After a retry that follows a completed cleanup, staging is gone but history holds the CSV.
@@ -79,16 +73,12 @@ export function createUpload(deps: ActivityDeps) {
         }
 
         report({ step: 'publishing' });
-        const outcome = await publishStable(store, manifest, {
+        const outcome = await publishStable(store, CHARGER_MODELS_DATASET, manifest, {
           force: input.force,
           maxDropFraction: deps.config.publishMaxDropFraction,
         });
         if (outcome.action === 'refused') {
-          throw new PublishRefusedError(
-            `publish guard refused to replace ${store.uriFor(STABLE_CSV_KEY)}: ${outcome.reason}; ` +
-              `the new CSV is kept at ${store.uriFor(historyCsvKey)}; rerun with force to publish it anyway`,
-            { historyUri: store.uriFor(historyCsvKey) },
-          );
+          throw publishRefusal(store, CHARGER_MODELS_DATASET, historyCsvKey, outcome.reason);
         }
 
         report({ step: 'removing staging' });
@@ -96,7 +86,7 @@ export function createUpload(deps: ActivityDeps) {
         return {
           historyCsvUri: store.uriFor(historyCsvKey),
           manifestUri: store.uriFor(historyManifestKey),
-          stableUri: store.uriFor(STABLE_CSV_KEY),
+          stableUri: store.uriFor(CHARGER_MODELS_DATASET.stableCsvKey),
           published: outcome.action === 'published',
           unchanged: outcome.action === 'unchanged',
           reason: outcome.reason,

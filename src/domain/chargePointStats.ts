@@ -46,3 +46,8 @@ export function emptyChargePointStats(): ChargePointStats {
     rows: 0,
   };
 }
+
+/** Adds every counter of `more` to `total`. */
+export function addChargePointStats(total: ChargePointStats, more: ChargePointStats): void {
+  for (const name of Object.keys(total) as (keyof ChargePointStats)[]) total[name] += more[name];
+}

@@ -120,7 +120,7 @@ export interface FeedHealth {
   id: string;
   name: string;
   status: FeedStatus;
-  /** Locations and EVSEs this feed contributed to the CSV (after dedupe against earlier feeds). */
+  /** Locations of this feed's data (its locationsSeen), and its EVSEs kept in the CSV after dedupe against earlier feeds. */
   locations: number;
   evsesKept: number;
   pages: number;

@@ -46,12 +46,7 @@ export function planRequest(log: HostRequestLog, limits: HostLimits): PlannedReq
  * planRequest can still need: the latest send, and with a budget the latest
  * `budget` sends; older ones constrain nothing.
  */
-export function recordRequest(
-  log: HostRequestLog,
-  sentAt: number,
-  seenAt: number,
-  limits: HostLimits,
-): HostRequestLog {
+export function recordRequest(log: HostRequestLog, sentAt: number, seenAt: number, limits: HostLimits): HostRequestLog {
   const sends = [...log.sentAt, sentAt].sort((a, b) => a - b);
   const keep = Math.max(1, limits.maxRequestsPerHour ?? 1);
   return { host: log.host, sentAt: sends.slice(-keep), clock: Math.max(log.clock, sentAt, seenAt) };
@@ -67,9 +62,7 @@ export function advanceClock(log: HostRequestLog, at: number): HostRequestLog {
  * so a host's budget holds whichever of its feeds asks.
  */
 export function strictestLimits(limits: readonly HostLimits[]): HostLimits {
-  const budgets = limits.flatMap((limit) =>
-    limit.maxRequestsPerHour === undefined ? [] : [limit.maxRequestsPerHour],
-  );
+  const budgets = limits.flatMap((limit) => (limit.maxRequestsPerHour === undefined ? [] : [limit.maxRequestsPerHour]));
   return {
     minIntervalMs: Math.max(0, ...limits.map((limit) => limit.minIntervalMs)),
     ...(budgets.length > 0 ? { maxRequestsPerHour: Math.min(...budgets) } : {}),

@@ -26,7 +26,8 @@ export async function readFeedSnapshot(store: BlobStore, feedId: string): Promis
   } catch {
     return { etag: head.etag, problem: `${store.uriFor(key)} is not valid JSON` };
   }
-  if (!isSnapshotInfo(parsed)) return { etag: head.etag, problem: `${store.uriFor(key)} lacks fetchedAt or normalised` };
+  if (!isSnapshotInfo(parsed))
+    return { etag: head.etag, problem: `${store.uriFor(key)} lacks fetchedAt or normalised` };
   return { info: parsed, etag: head.etag };
 }
 

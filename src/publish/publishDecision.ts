@@ -1,4 +1,4 @@
-import type { Manifest } from '../domain/manifest';
+import type { DatasetDescriptor, PublishableManifest } from '../domain/datasets';
 
 export type PublishDecision =
   | { action: 'publish'; reason: string }
@@ -11,16 +11,19 @@ export type PublishDecision =
 
 export interface PublishCandidate {
   csvSha256: string;
-  devicesKept: number;
+  /** The counter the dataset's publish guard compares (see DatasetDescriptor.keptLabel). */
+  kept: number;
   runStartedAt: string;
 }
 
 /**
- * Decides whether a new CSV may replace the published one. Pure: the upload
- * activity reads the published manifest and acts on the answer.
+ * Decides whether a new CSV of a dataset may replace the published one, comparing
+ * the dataset's kept counter. Pure: publishStable reads the published manifest and
+ * acts on the answer.
  */
-export function decidePublish(
-  published: Manifest | undefined,
+export function decidePublish<M extends PublishableManifest>(
+  dataset: DatasetDescriptor<M>,
+  published: M | undefined,
   candidate: PublishCandidate,
   options: { force: boolean; maxDropFraction: number },
 ): PublishDecision {
@@ -36,16 +39,16 @@ export function decidePublish(
     return { action: 'unchanged', reason: 'the CSV is identical to the published one' };
   }
   if (options.force) return { action: 'publish', reason: 'forced' };
-  const before = published.stats.devicesKept;
-  const after = candidate.devicesKept;
+  const before = dataset.keptCount(published);
+  const after = candidate.kept;
   if (after === 0) {
-    return { action: 'refused', reason: `devicesKept fell from ${before} to 0` };
+    return { action: 'refused', reason: `${dataset.keptLabel} fell from ${before} to 0` };
   }
   if (before > 0 && (before - after) / before > options.maxDropFraction) {
     const percent = (((before - after) / before) * 100).toFixed(1);
     return {
       action: 'refused',
-      reason: `devicesKept fell from ${before} to ${after} (-${percent}%, limit ${(options.maxDropFraction * 100).toFixed(0)}%)`,
+      reason: `${dataset.keptLabel} fell from ${before} to ${after} (-${percent}%, limit ${(options.maxDropFraction * 100).toFixed(0)}%)`,
     };
   }
   return { action: 'publish', reason: 'passes the publish guard' };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BlobChangedError, StorageError } from '../domain/errors';
-import { STABLE_CSV_KEY, STABLE_MANIFEST_KEY, type Manifest } from '../domain/manifest';
+import type { DatasetDescriptor, PublishableManifest } from '../domain/datasets';
 import { decidePublish, type PublishDecision } from './publishDecision';
 import type { BlobStore, PutOptions } from '../storage/blobStore';
 import { readPublishedManifest } from './publishedManifest';
@@ -47,16 +47,17 @@ export type PublishOutcome =
  * steps. Each step is idempotent: an attempt that crashed in between is retried, finds
  * its own claim and places the CSV. The history copy `ours.csv.key` must already exist.
  */
-export async function publishStable(
+export async function publishStable<M extends PublishableManifest>(
   store: BlobStore,
-  ours: Manifest,
+  dataset: DatasetDescriptor<M>,
+  ours: M,
   options: PublishOptions,
 ): Promise<PublishOutcome> {
-  const decision = await claim(store, ours, options);
+  const decision = await claim(store, dataset, ours, options);
   if (decision.action === 'refused') return decision;
 
   // Superseded runs settle too: an earlier attempt of this run may have written the CSV and died before its look.
-  const settled = await settleCsv(store);
+  const settled = await settleCsv(store, dataset);
   if (decision.action === 'superseded') return decision;
   if (settled.describedBy.csv.sha256 !== ours.csv.sha256) {
     const newer = settled.describedBy;
@@ -77,20 +78,26 @@ export async function publishStable(
 }
 
 /** Step 1: decides against the published manifest and, to publish, replaces it with ours. */
-async function claim(store: BlobStore, ours: Manifest, options: PublishOptions): Promise<PublishDecision> {
+async function claim<M extends PublishableManifest>(
+  store: BlobStore,
+  dataset: DatasetDescriptor<M>,
+  ours: M,
+  options: PublishOptions,
+): Promise<PublishDecision> {
   for (let round = 1; ; round += 1) {
-    const published = await readPublishedManifest(store);
+    const published = await readPublishedManifest(store, dataset);
     if (published.manifest?.runId === ours.runId) {
       return { action: 'publish', reason: 'claimed by an earlier attempt of this run' };
     }
     const decision = decidePublish(
+      dataset,
       published.manifest,
-      { csvSha256: ours.csv.sha256, devicesKept: ours.stats.devicesKept, runStartedAt: ours.runStartedAt },
+      { csvSha256: ours.csv.sha256, kept: dataset.keptCount(ours), runStartedAt: ours.runStartedAt },
       options,
     );
     if (decision.action !== 'publish') return decision;
     try {
-      await store.put(STABLE_MANIFEST_KEY, manifestJson(ours), {
+      await store.put(dataset.stableManifestKey, manifestJson(ours), {
         contentType: 'application/json',
         ...unlessChanged(published.etag),
       });
@@ -105,23 +112,26 @@ async function claim(store: BlobStore, ours: Manifest, options: PublishOptions):
  * Step 2: makes the stable CSV hold the bytes the stable manifest describes, copying
  * them from the history CSV the manifest names, and returns that manifest as last seen.
  */
-async function settleCsv(store: BlobStore): Promise<{ describedBy: Manifest; wrote: boolean }> {
+async function settleCsv<M extends PublishableManifest>(
+  store: BlobStore,
+  dataset: DatasetDescriptor<M>,
+): Promise<{ describedBy: M; wrote: boolean }> {
   let wrote = false;
   for (let round = 1; ; round += 1) {
     // Order matters: the CSV's version first, then the manifest, so a write conditional on
     // that version fails if a newer claimant's different CSV has landed since.
-    const current = await store.head(STABLE_CSV_KEY);
-    const { manifest } = await readPublishedManifest(store);
+    const current = await store.head(dataset.stableCsvKey);
+    const { manifest } = await readPublishedManifest(store, dataset);
     if (manifest === undefined) {
-      const uri = store.uriFor(STABLE_MANIFEST_KEY);
+      const uri = store.uriFor(dataset.stableManifestKey);
       throw new StorageError(`${uri} disappeared while placing the stable CSV`, true, { uri, operation: 'publish' });
     }
-    if (current?.size === manifest.csv.bytes && (await sha256Of(store, STABLE_CSV_KEY)) === manifest.csv.sha256) {
+    if (current?.size === manifest.csv.bytes && (await sha256Of(store, dataset.stableCsvKey)) === manifest.csv.sha256) {
       return { describedBy: manifest, wrote };
     }
-    if (round === MAX_ROUNDS) throw new BlobChangedError(store.uriFor(STABLE_CSV_KEY), 'put');
+    if (round === MAX_ROUNDS) throw new BlobChangedError(store.uriFor(dataset.stableCsvKey), 'put');
     try {
-      await store.put(STABLE_CSV_KEY, await store.get(manifest.csv.key), {
+      await store.put(dataset.stableCsvKey, await store.get(manifest.csv.key), {
         contentType: 'text/csv; charset=utf-8',
         ...unlessChanged(current?.etag),
       });
@@ -137,7 +147,7 @@ function unlessChanged(etag: string | undefined): Pick<PutOptions, 'ifMatch' | '
   return etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: etag };
 }
 
-export function manifestJson(manifest: Manifest): string {
+export function manifestJson(manifest: PublishableManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 

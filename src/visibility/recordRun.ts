@@ -1,6 +1,13 @@
 import { isCancellation, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ChargePointsReport } from '../domain/chargePointsRun';
 import type { ChargerEtlInput, RunReport } from '../domain/runReport';
-import { completedRunMemo, outcomeOf, RUN_SEARCH_ATTRIBUTES } from './runMemo';
+import {
+  CHARGE_POINTS_SOURCE,
+  completedChargePointsMemo,
+  completedRunMemo,
+  outcomeOf,
+  RUN_SEARCH_ATTRIBUTES,
+} from './runMemo';
 import type { RunVisibilityActivities } from './runVisibilityActivity';
 
 const { runVisibility } = proxyLocalActivities<RunVisibilityActivities>({
@@ -39,6 +46,31 @@ export function recordOutcome(plan: RunVisibilityPlan, report: RunReport): void 
   if (!plan.searchAttributes) return;
   upsertSearchAttributes([
     { key: RUN_SEARCH_ATTRIBUTES.source, value: report.sourceUrl },
+    { key: RUN_SEARCH_ATTRIBUTES.rows, value: report.stats.rows },
+    { key: RUN_SEARCH_ATTRIBUTES.outcome, value: outcomeOf(report) },
+  ]);
+}
+
+/** Makes a starting charge-points run findable: its source is the feed catalogue, not a URL. */
+export async function announceChargePointsRun(): Promise<RunVisibilityPlan> {
+  let visibility;
+  try {
+    visibility = await runVisibility({});
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return { searchAttributes: false };
+  }
+  upsertMemo({ dataset: 'charge_points_UK', source: CHARGE_POINTS_SOURCE });
+  if (visibility.searchAttributes)
+    upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.source, value: CHARGE_POINTS_SOURCE }]);
+  return { searchAttributes: visibility.searchAttributes };
+}
+
+/** Records a successful charge-points run's rows, outcome and feed health summary. */
+export function recordChargePointsOutcome(plan: RunVisibilityPlan, report: ChargePointsReport): void {
+  upsertMemo(completedChargePointsMemo(report));
+  if (!plan.searchAttributes) return;
+  upsertSearchAttributes([
     { key: RUN_SEARCH_ATTRIBUTES.rows, value: report.stats.rows },
     { key: RUN_SEARCH_ATTRIBUTES.outcome, value: outcomeOf(report) },
   ]);

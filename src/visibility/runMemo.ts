@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { ChargePointsReport, FeedStatus } from '../domain/chargePointsRun';
 import type { RunReport } from '../domain/runReport';
 
 /**
@@ -29,6 +30,31 @@ export type RunMemo = {
   unchanged?: boolean;
   publishReason?: string;
 };
+
+/** What a charge-points run names as its source in the memo and UkChargersSource. */
+export const CHARGE_POINTS_SOURCE = 'open-data feeds';
+
+/** A charge-points run's memo: the charger-models fields, the dataset, and its feeds counted by outcome. */
+export type ChargePointsMemo = RunMemo & {
+  dataset?: 'charge_points_UK';
+  feeds?: Partial<Record<FeedStatus, number>>;
+};
+
+/** The memo of a charge-points run that succeeded with `report`. */
+export function completedChargePointsMemo(report: ChargePointsReport): ChargePointsMemo {
+  const feeds: Partial<Record<FeedStatus, number>> = {};
+  for (const feed of report.feeds) feeds[feed.status] = (feeds[feed.status] ?? 0) + 1;
+  return {
+    dataset: 'charge_points_UK',
+    source: CHARGE_POINTS_SOURCE,
+    rows: report.stats.rows,
+    outcome: outcomeOf(report),
+    published: report.published,
+    unchanged: report.unchanged,
+    publishReason: report.publishReason,
+    feeds,
+  };
+}
 
 /** Did the run replace the stable CSV, find it already up to date, or leave it (e.g. superseded)? */
 export function outcomeOf(report: Pick<RunReport, 'published' | 'unchanged'>): RunOutcome {

@@ -1,4 +1,11 @@
-import { ApplicationFailure, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ChargePointsActivities } from '../activities/chargePoints';
 import type { FeedPlan } from '../activities/chargePoints/planFeeds';
@@ -192,6 +199,8 @@ async function runFeed(
     });
     return { lane, result };
   } catch (error) {
+    // A cancelled run cancels its children: that is no feed's failure.
+    if (isCancellation(error)) throw error;
     const result: FeedResult = {
       id: feed.id,
       name: feed.name,

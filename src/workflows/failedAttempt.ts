@@ -32,7 +32,7 @@ export function failedAttempt(error: unknown): FailedAttempt {
   if (cause instanceof TimeoutFailure) {
     const heartbeat = cause.lastHeartbeatDetails as ActivityProgress | undefined;
     return {
-      message: `the attempt hit its ${cause.timeoutType ?? "unknown"} timeout: its worker stopped or hung`,
+      message: `the attempt hit its ${cause.timeoutType ?? 'unknown'} timeout: its worker stopped or hung`,
       retryable: true,
       sentAt: heartbeat?.sentAt,
     };

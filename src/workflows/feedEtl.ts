@@ -110,7 +110,8 @@ export async function feedEtl(input: FeedEtlInput): Promise<FeedResult> {
         hostLog = recordRequest(hostLog, sentAt, failed.finishedAt ?? sentAt, input.hostLimits);
         progress.lastFailure = `page ${page}, attempt ${attempt}: ${failed.message}`;
         if (!failed.retryable) throw new FeedFailure(failed.message);
-        if (attempt >= MAX_PAGE_ATTEMPTS) throw new FeedFailure(`page ${page} failed ${attempt} times; last: ${failed.message}`);
+        if (attempt >= MAX_PAGE_ATTEMPTS)
+          throw new FeedFailure(`page ${page} failed ${attempt} times; last: ${failed.message}`);
         if (failed.retryAfterMs !== undefined) {
           if (failed.retryAfterMs > MAX_RETRY_AFTER_MS) {
             throw new FeedFailure(
@@ -181,7 +182,9 @@ export async function feedEtl(input: FeedEtlInput): Promise<FeedResult> {
   }
   if (fetchedAll === 'continue') return continueAsNew<typeof feedEtl>({ ...input, hostLog, resume: state });
   if (fetchedAll !== 'complete') {
-    return result('skipped', { reason: `its secret is not set: the worker's environment has no ${fetchedAll.secretEnv}` });
+    return result('skipped', {
+      reason: `its secret is not set: the worker's environment has no ${fetchedAll.secretEnv}`,
+    });
   }
 
   progress.stage = 'normalising';

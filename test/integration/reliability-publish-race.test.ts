@@ -6,8 +6,15 @@ import type { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { publishStable, type PublishOutcome } from '../../src/publish/stablePublisher';
+import { emptyChargePointStats } from '../../src/domain/chargePointStats';
+import {
+  CHARGE_POINTS_DATASET,
+  CHARGER_MODELS_DATASET,
+  type DatasetDescriptor,
+  type PublishableManifest,
+} from '../../src/domain/datasets';
 import { StorageError } from '../../src/domain/errors';
-import { CSV_FILE_NAME, historyPrefix, STABLE_MANIFEST_KEY, type Manifest } from '../../src/domain/manifest';
+import { historyPrefix } from '../../src/domain/manifest';
 import { emptyStats } from '../../src/domain/stats';
 import type { BlobInfo, BlobStore, PutOptions } from '../../src/storage/blobStore';
 import { openBlobStore } from '../../src/storage/openBlobStore';
@@ -19,7 +26,8 @@ import { createBucket, sharedMinioS3Config } from '../support/services';
  * same time, on real MinIO and on a local directory. The first tests stop one
  * run's publish at a chosen storage call, let another run publish, then let the
  * first go on; the last drives three runs through random interleavings of their
- * storage calls, crashing and retrying some of them.
+ * storage calls, crashing and retrying some of them. Each for both datasets: they
+ * share the protocol and differ in keys and in the counter the guard compares.
  */
 
 interface Gate {
@@ -100,24 +108,49 @@ class SteppedStore extends GatedStore {
 
 const OPTIONS = { force: false, maxDropFraction: 0.3 };
 
-/** A run that has transformed `csv`: its history copy is written, its manifest returned. */
-async function stagedRun(
-  store: BlobStore,
-  label: string,
-  runStartedAt: string,
-  csv = `Count\n${label}\n`,
-): Promise<Manifest> {
-  const runId = `${label}-${randomBytes(3).toString('hex')}`;
-  const historyCsvKey = `${historyPrefix(runStartedAt, runId)}${CSV_FILE_NAME}`;
-  await store.put(historyCsvKey, csv);
-  return {
-    manifestVersion: 1,
-    dataset: 'charger_models_UK',
+/** A dataset the runs publish, and the fields of its manifest that are its own (every run keeps the same count). */
+interface RacedDataset {
+  dataset: DatasetDescriptor<PublishableManifest>;
+  /** How the suites name it: charger_models_UK's titles are those it had before there was a second dataset. */
+  target: string;
+  fields: object;
+}
+
+const CHARGER_MODELS: RacedDataset = {
+  dataset: CHARGER_MODELS_DATASET,
+  target: '',
+  fields: {
     sourceUrl: 'https://registry.test/ncr.json',
-    fetchedAt: runStartedAt,
+    fetchedAt: '2026-11-20T06:00:00.000Z',
     source: {},
     raw: { bytes: 1, sha256: 'raw' },
     stats: { ...emptyStats(), devicesKept: 100 },
+  },
+};
+const CHARGE_POINTS: RacedDataset = {
+  dataset: CHARGE_POINTS_DATASET,
+  target: 'charge_points_UK ',
+  fields: {
+    stats: { ...emptyChargePointStats(), evsesKept: 100 },
+    feeds: { ok: 1, skipped: 0, disabled: 0, stale: 0, failed: 0, expired: 0, feedsKey: 'f', feedsUri: 'f' },
+  },
+};
+
+/** A run that has transformed `csv`: its history copy is written, its manifest returned. */
+async function stagedRun(
+  store: BlobStore,
+  { dataset, fields }: RacedDataset,
+  label: string,
+  runStartedAt: string,
+  csv = `Count\n${label}\n`,
+): Promise<PublishableManifest & Record<string, unknown>> {
+  const runId = `${label}-${randomBytes(3).toString('hex')}`;
+  const historyCsvKey = `${historyPrefix(runStartedAt, runId)}${dataset.csvFileName}`;
+  await store.put(historyCsvKey, csv);
+  return {
+    manifestVersion: 1,
+    dataset: dataset.name,
+    ...fields,
     csv: {
       key: historyCsvKey,
       uri: store.uriFor(historyCsvKey),
@@ -131,13 +164,16 @@ async function stagedRun(
   };
 }
 
-function publish(store: BlobStore, run: Manifest): Promise<PublishOutcome> {
-  return publishStable(store, run, OPTIONS);
+function publish(store: BlobStore, { dataset }: RacedDataset, run: PublishableManifest): Promise<PublishOutcome> {
+  return publishStable(store, dataset, run, OPTIONS);
 }
 
-async function stableState(store: BlobStore): Promise<{ csv: string; manifestRunId: string }> {
-  const manifest = JSON.parse(await readText(await store.get('manifest.json'))) as Manifest;
-  return { csv: await readText(await store.get('charger_models_UK.csv')), manifestRunId: manifest.runId };
+async function stableState(
+  store: BlobStore,
+  { dataset }: RacedDataset,
+): Promise<{ csv: string; manifestRunId: string }> {
+  const manifest = JSON.parse(await readText(await store.get(dataset.stableManifestKey))) as PublishableManifest;
+  return { csv: await readText(await store.get(dataset.stableCsvKey)), manifestRunId: manifest.runId };
 }
 
 let bucket: string;
@@ -160,7 +196,12 @@ const backends: Array<[string, () => BlobStore]> = [
   ['a local directory', () => openBlobStore(`file:${join(localRoot, randomBytes(4).toString('hex'))}`)],
 ];
 
-describe.each(backends)('behaviour 4: overlapping runs publishing to %s', (_backend, openStore) => {
+const overlapCases = [CHARGER_MODELS, CHARGE_POINTS].flatMap((raced) =>
+  backends.map(([backend, openStore]) => ({ title: `${raced.target}to ${backend}`, raced, openStore })),
+);
+
+describe.each(overlapCases)('behaviour 4: overlapping runs publishing $title', ({ raced, openStore }) => {
+  const csvKey = raced.dataset.stableCsvKey;
   let store: BlobStore;
   let stepped: SteppedStore;
   // Three runs in start order: the one published before the race, an older and a newer contender.
@@ -171,70 +212,72 @@ describe.each(backends)('behaviour 4: overlapping runs publishing to %s', (_back
   beforeEach(async () => {
     store = openStore();
     stepped = new SteppedStore(store);
-    expect(await publish(store, await stagedRun(store, 'previous', T0))).toMatchObject({ action: 'published' });
+    expect(await publish(store, raced, await stagedRun(store, raced, 'previous', T0))).toMatchObject({
+      action: 'published',
+    });
   });
 
   it('an older run whose claim loses to a newer publish decides again and is superseded', async () => {
-    const older = await stagedRun(store, 'older', OLDER);
-    const newer = await stagedRun(store, 'newer', NEWER);
-    const claim = stepped.pauseBeforePut('manifest.json');
-    const olderPublish = publish(stepped, older);
+    const older = await stagedRun(store, raced, 'older', OLDER);
+    const newer = await stagedRun(store, raced, 'newer', NEWER);
+    const claim = stepped.pauseBeforePut(raced.dataset.stableManifestKey);
+    const olderPublish = publish(stepped, raced, older);
     await claim.reached;
 
-    expect(await publish(store, newer)).toMatchObject({ action: 'published' });
+    expect(await publish(store, raced, newer)).toMatchObject({ action: 'published' });
     claim.release();
     expect(await olderPublish).toMatchObject({
       action: 'superseded',
       reason: expect.stringContaining('started later'),
     });
-    expect(await stableState(store)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
+    expect(await stableState(store, raced)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
   });
 
   it("an older run's CSV write that races a newer claim never lands over the newer CSV", async () => {
-    const older = await stagedRun(store, 'older', OLDER);
-    const newer = await stagedRun(store, 'newer', NEWER);
-    const write = stepped.pauseBeforePut('charger_models_UK.csv');
-    const olderPublish = publish(stepped, older);
+    const older = await stagedRun(store, raced, 'older', OLDER);
+    const newer = await stagedRun(store, raced, 'newer', NEWER);
+    const write = stepped.pauseBeforePut(csvKey);
+    const olderPublish = publish(stepped, raced, older);
     await write.reached;
 
     // The older run has claimed the manifest and checked it; the newer one publishes completely meanwhile.
-    expect(await publish(store, newer)).toMatchObject({ action: 'published' });
+    expect(await publish(store, raced, newer)).toMatchObject({ action: 'published' });
     write.release();
     expect(await olderPublish).toMatchObject({
       action: 'superseded',
       reason: expect.stringContaining(`run ${newer.runId} (started ${NEWER}) claimed the stable key`),
     });
-    expect(await stableState(store)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
+    expect(await stableState(store, raced)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
   });
 
   it("an older run's paused CSV write cannot land under a newer claim that found its bytes already in place (ABA)", async () => {
     // The newer run's CSV is byte for byte the previous run's, which the stable key holds.
-    const older = await stagedRun(store, 'older', OLDER);
-    const newer = await stagedRun(store, 'newer', NEWER, 'Count\nprevious\n');
-    const write = stepped.pauseBeforePut('charger_models_UK.csv');
-    const olderPublish = publish(stepped, older);
+    const older = await stagedRun(store, raced, 'older', OLDER);
+    const newer = await stagedRun(store, raced, 'newer', NEWER, 'Count\nprevious\n');
+    const write = stepped.pauseBeforePut(csvKey);
+    const olderPublish = publish(stepped, raced, older);
     await write.reached;
 
     // The newer run claims and finds its bytes in place: it writes no CSV, so the key's version
     // stays the one the older run's write is conditional on.
-    expect(await publish(store, newer)).toMatchObject({ action: 'published' });
+    expect(await publish(store, raced, newer)).toMatchObject({ action: 'published' });
     write.release();
     expect(await olderPublish).toMatchObject({
       action: 'superseded',
       reason: expect.stringContaining(`run ${newer.runId} (started ${NEWER}) claimed the stable key`),
     });
-    expect(await stableState(store)).toEqual({ csv: 'Count\nprevious\n', manifestRunId: newer.runId });
+    expect(await stableState(store, raced)).toEqual({ csv: 'Count\nprevious\n', manifestRunId: newer.runId });
   });
 
   it('when an older CSV lands under a newer claim, the older run puts the newer CSV in its place', async () => {
-    const older = await stagedRun(store, 'older', OLDER);
-    const newer = await stagedRun(store, 'newer', NEWER);
-    const olderWrite = stepped.pauseBeforePut('charger_models_UK.csv');
-    const olderPublish = publish(stepped, older);
+    const older = await stagedRun(store, raced, 'older', OLDER);
+    const newer = await stagedRun(store, raced, 'newer', NEWER);
+    const olderWrite = stepped.pauseBeforePut(csvKey);
+    const olderPublish = publish(stepped, raced, older);
     await olderWrite.reached;
     const newerStepped = new SteppedStore(store);
-    const newerWrite = newerStepped.pauseBeforePut('charger_models_UK.csv');
-    const newerPublish = publish(newerStepped, newer);
+    const newerWrite = newerStepped.pauseBeforePut(csvKey);
+    const newerPublish = publish(newerStepped, raced, newer);
     await newerWrite.reached;
 
     // The older write lands over the previous run's CSV; looking again, the older run finds the newer claim.
@@ -243,51 +286,51 @@ describe.each(backends)('behaviour 4: overlapping runs publishing to %s', (_back
       action: 'superseded',
       reason: expect.stringContaining(`run ${newer.runId} (started ${NEWER}) claimed the stable key`),
     });
-    expect(await stableState(store)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
+    expect(await stableState(store, raced)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
     // The newer write, conditional on the version before, fails; looking again, the newer run finds its CSV in place.
     newerWrite.release();
     expect(await newerPublish).toMatchObject({ action: 'published' });
-    expect(await stableState(store)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
+    expect(await stableState(store, raced)).toEqual({ csv: 'Count\nnewer\n', manifestRunId: newer.runId });
   });
 
   it('an attempt stopped between claim and CSV write is finished by its retry', async () => {
-    const run = await stagedRun(store, 'run', OLDER);
-    const write = stepped.pauseBeforePut('charger_models_UK.csv');
-    const killed = publish(stepped, run);
+    const run = await stagedRun(store, raced, 'run', OLDER);
+    const write = stepped.pauseBeforePut(csvKey);
+    const killed = publish(stepped, raced, run);
     await write.reached;
     write.release('crash');
     await expect(killed).rejects.toThrow(/worker killed/);
     // The claim stands; the CSV is still the previous run's.
-    expect(await stableState(store)).toEqual({ csv: 'Count\nprevious\n', manifestRunId: run.runId });
+    expect(await stableState(store, raced)).toEqual({ csv: 'Count\nprevious\n', manifestRunId: run.runId });
 
-    expect(await publish(store, run)).toEqual({
+    expect(await publish(store, raced, run)).toEqual({
       action: 'published',
       reason: 'claimed by an earlier attempt of this run',
     });
-    expect(await stableState(store)).toEqual({ csv: 'Count\nrun\n', manifestRunId: run.runId });
+    expect(await stableState(store, raced)).toEqual({ csv: 'Count\nrun\n', manifestRunId: run.runId });
     // A further retry finds everything in place and writes nothing.
-    const before = await store.head('charger_models_UK.csv');
-    expect(await publish(store, run)).toMatchObject({ action: 'published' });
-    expect((await store.head('charger_models_UK.csv'))?.etag).toBe(before?.etag);
+    const before = await store.head(csvKey);
+    expect(await publish(store, raced, run)).toMatchObject({ action: 'published' });
+    expect((await store.head(csvKey))?.etag).toBe(before?.etag);
   });
 
   it('a publish interrupted for good is repaired by the next run with the same data', async () => {
-    const abandoned = await stagedRun(store, 'abandoned', OLDER, 'Count\nsame data\n');
-    const write = stepped.pauseBeforePut('charger_models_UK.csv');
-    const killed = publish(stepped, abandoned);
+    const abandoned = await stagedRun(store, raced, 'abandoned', OLDER, 'Count\nsame data\n');
+    const write = stepped.pauseBeforePut(csvKey);
+    const killed = publish(stepped, raced, abandoned);
     await write.reached;
     write.release('crash');
     await expect(killed).rejects.toThrow(/worker killed/);
 
-    const next = await stagedRun(store, 'next', NEWER, 'Count\nsame data\n');
-    expect(await publish(store, next)).toMatchObject({
+    const next = await stagedRun(store, raced, 'next', NEWER, 'Count\nsame data\n');
+    expect(await publish(store, raced, next)).toMatchObject({
       action: 'published',
       reason: expect.stringContaining('restored it'),
     });
-    expect((await stableState(store)).csv).toBe('Count\nsame data\n');
+    expect((await stableState(store, raced)).csv).toBe('Count\nsame data\n');
     // Now the stable key holds that data, the next identical run leaves it alone.
-    const again = await stagedRun(store, 'again', '2026-11-22T06:00:00.000Z', 'Count\nsame data\n');
-    expect(await publish(store, again)).toEqual({
+    const again = await stagedRun(store, raced, 'again', '2026-11-22T06:00:00.000Z', 'Count\nsame data\n');
+    expect(await publish(store, raced, again)).toEqual({
       action: 'unchanged',
       reason: 'the CSV is identical to the published one',
     });
@@ -315,6 +358,8 @@ class TurnTakingStore extends GatedStore {
 
   constructor(
     inner: BlobStore,
+    /** The stable manifest's key: a put of it is a claim. */
+    private readonly manifestKey: string,
     readonly name: string,
     /** The call (counting from 1) that fails as a crash would; the publish is then retried. */
     private readonly crashAtCall?: number,
@@ -333,7 +378,7 @@ class TurnTakingStore extends GatedStore {
 
   override async put(key: string, body: Readable | Buffer | string, options?: PutOptions): Promise<BlobInfo> {
     const written = await super.put(key, body, options);
-    if (key === STABLE_MANIFEST_KEY) this.claimed = true;
+    if (key === this.manifestKey) this.claimed = true;
     return written;
   }
 
@@ -382,10 +427,14 @@ async function interleave(publishers: TurnTakingStore[], schedule: Burst[], trac
 }
 
 /** Publishes until an attempt ends, retrying crashed and retryable attempts as the upload activity's retry policy would. */
-async function publishWithRetries(store: BlobStore, run: Manifest): Promise<PublishOutcome> {
+async function publishWithRetries(
+  store: BlobStore,
+  raced: RacedDataset,
+  run: PublishableManifest,
+): Promise<PublishOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await publish(store, run);
+      return await publish(store, raced, run);
     } catch (error) {
       const retryable = error instanceof SimulatedCrash || (error instanceof StorageError && error.retryable);
       if (!retryable || attempt === 10) throw error;
@@ -435,36 +484,46 @@ const crashRightAfterAnAbaWrite: Scenario = {
   ],
 };
 
-const interleavingBackends: Array<[string, () => BlobStore, number]> = [
-  [backends[0][0], backends[0][1], 40],
-  [backends[1][0], backends[1][1], 200],
-];
+const interleavingRuns = [40, 200];
+const interleavingCases = [CHARGER_MODELS, CHARGE_POINTS].flatMap((raced) =>
+  backends.map(([backend, openStore], index) => ({
+    title: `${raced.target}to ${backend}`,
+    raced,
+    openStore,
+    numRuns: interleavingRuns[index],
+  })),
+);
 
-describe.each(interleavingBackends)(
-  'behaviour 4: three runs publishing to %s in random interleavings',
-  (_backend, openStore, numRuns) => {
+describe.each(interleavingCases)(
+  'behaviour 4: three runs publishing $title in random interleavings',
+  ({ raced, openStore, numRuns }) => {
     it("end with the stable CSV the stable manifest describes, and it is the newest claimant's", async () => {
       await fc.assert(
         fc.asyncProperty(scenarios, async ({ previous, runs, schedule }) => {
           const store = openStore();
-          const published = await stagedRun(store, 'previous', '2026-11-20T06:00:00.000Z', previous);
-          await publish(store, published);
+          const published = await stagedRun(store, raced, 'previous', '2026-11-20T06:00:00.000Z', previous);
+          await publish(store, raced, published);
           const staged = await Promise.all(
-            runs.map(({ csv }, index) => stagedRun(store, `run${index}`, `2026-11-21T06:00:0${index}.000Z`, csv)),
+            runs.map(({ csv }, index) =>
+              stagedRun(store, raced, `run${index}`, `2026-11-21T06:00:0${index}.000Z`, csv),
+            ),
           );
           const publishers = runs.map(
-            ({ crashAtCall }, index) => new TurnTakingStore(store, `run${index}`, crashAtCall),
+            ({ crashAtCall }, index) =>
+              new TurnTakingStore(store, raced.dataset.stableManifestKey, `run${index}`, crashAtCall),
           );
           const outcomes = staged.map((run, index) =>
-            publishWithRetries(publishers[index], run).finally(() => publishers[index].finished()),
+            publishWithRetries(publishers[index], raced, run).finally(() => publishers[index].finished()),
           );
           const trace: string[] = [];
           await interleave(publishers, schedule, trace);
           const ended = await Promise.all(outcomes);
 
           const why = `after the turns\n  ${trace.join('\n  ')}\nthe outcomes were ${JSON.stringify(ended)}`;
-          const manifest = JSON.parse(await readText(await store.get('manifest.json'))) as Manifest;
-          const csv = await readText(await store.get('charger_models_UK.csv'));
+          const manifest = JSON.parse(
+            await readText(await store.get(raced.dataset.stableManifestKey)),
+          ) as PublishableManifest;
+          const csv = await readText(await store.get(raced.dataset.stableCsvKey));
           // The invariant: the stable CSV is the one the stable manifest describes.
           expect(createHash('sha256').update(csv).digest('hex'), why).toBe(manifest.csv.sha256);
           expect(csv, why).toBe(await readText(await store.get(manifest.csv.key)));

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPublishedManifest } from '../../src/publish/publishedManifest';
+import { CHARGER_MODELS_DATASET } from '../../src/domain/datasets';
 import type { Manifest } from '../../src/domain/manifest';
 import type { ChargerEtlInput, RunReport } from '../../src/domain/runReport';
 import { openBlobStore } from '../../src/storage/openBlobStore';
@@ -240,7 +241,9 @@ describe('behaviour 4: overlapping runs to one destination', () => {
     for (const path of paths) handles.push(await runOf(path, target));
     const newestWorkflowId = handles.at(-1)!.workflowId;
     await eventually(
-      async () => (await readPublishedManifest(openBlobStore(target))).manifest?.workflowId === newestWorkflowId,
+      async () =>
+        (await readPublishedManifest(openBlobStore(target), CHARGER_MODELS_DATASET)).manifest?.workflowId ===
+        newestWorkflowId,
       'the newest run has claimed the stable key',
     );
     newestClaimed.release();

@@ -17,7 +17,8 @@ import { sharedTemporal } from '../support/services';
  * server is involved (no MinIO, no registry), so each test takes about a second.
  * A stub's behaviour is chosen per run by the run's workflow ID.
  */
-type Stubs = Activities & RunVisibilityActivities;
+/** The activities chargerEtl calls. */
+type Stubs = Pick<Activities, 'checkStatus' | 'fetchData' | 'transform' | 'upload'> & RunVisibilityActivities;
 type Script = { [K in keyof Stubs]?: (...args: Parameters<Stubs[K]>) => ReturnType<Stubs[K]> };
 
 const scripts = new Map<string, Script>();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { ChargePointStats } from '../../domain/chargePointStats';
+import { CHARGE_POINTS_CSV_FILE_NAME } from '../../domain/chargePointsManifest';
 import type { NormalisedFeedRef } from '../../domain/chargePointsRun';
 import { StorageError } from '../../domain/errors';
 import type { BlobStore } from '../../storage/blobStore';
@@ -10,9 +11,6 @@ import { mergeNormalisedFeeds } from '../../transform/ocpi/mergeFeeds';
 import { classifyFailures } from '../failures';
 import { withHeartbeat, type ReportProgress } from '../heartbeat';
 import type { ChargePointsActivityDeps } from './deps';
-
-/** The staged CSV of a charge-points run, before publishing. */
-export const CHARGE_POINTS_CSV_FILE_NAME = 'charge_points_UK.csv';
 
 export interface MergeFeedsInput {
   destination: string;

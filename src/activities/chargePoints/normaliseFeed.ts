@@ -4,7 +4,7 @@ import { saveFeedSnapshot } from '../../feeds/feedSnapshots';
 import type { BlobStore } from '../../storage/blobStore';
 import { DigestStream } from '../../streams/digestStream';
 import { produceInto } from '../../streams/produceInto';
-import { normaliseFeed as normalisePages } from '../../transform/ocpi/normalisedFeed';
+import { normaliseFeed as normalisePages } from '../../transform/ocpi/normaliseFeed';
 import { classifyFailures } from '../failures';
 import { withHeartbeat, type ReportProgress } from '../heartbeat';
 import { currentRun } from '../runContext';
@@ -58,7 +58,12 @@ export function createNormaliseFeed(deps: ChargePointsActivityDeps) {
           evsesKept: stats.evsesKept,
           normalised,
         });
-        return { normalised, locations: stats.locationsSeen, evsesKept: stats.evsesKept, durationMs: Date.now() - started };
+        return {
+          normalised,
+          locations: stats.locationsSeen,
+          evsesKept: stats.evsesKept,
+          durationMs: Date.now() - started,
+        };
       });
     });
   };

@@ -38,7 +38,11 @@ export function createUseFeedSnapshot(deps: ChargePointsActivityDeps) {
       const { maxStaleMs } = deps.config.feeds;
       const age = `snapshot fetched ${snapshot.fetchedAt} (${formatDuration(ageMs)} ago)`;
       if (ageMs > maxStaleMs) {
-        return { use: 'expired', snapshot, reason: `${age} is older than FEED_MAX_STALE (${formatDuration(maxStaleMs)})` };
+        return {
+          use: 'expired',
+          snapshot,
+          reason: `${age} is older than FEED_MAX_STALE (${formatDuration(maxStaleMs)})`,
+        };
       }
       const key = normalisedFeedKey(input.stagingPrefix, input.feedId);
       if ((await store.head(snapshot.normalised.key)) === undefined) {

@@ -1,5 +1,7 @@
-import { emptyChargePointStats, type ChargePointStats } from '../../domain/chargePointStats';
-import { countPostcode, monthUpdated, normalizePostcode } from '../rules';
+import { addChargePointStats, emptyChargePointStats, type ChargePointStats } from '../../domain/chargePointStats';
+import { countPostcode, monthUpdated, normalizePostcode, type NormalizedPostcode, type PostcodeCounts } from '../rules';
+import { ChargePointRows, rowKey, type ChargePointRow } from './chargePointRows';
+import type { LocationSink } from './locationScanner';
 import {
   connectorObjects,
   connectorTypes,
@@ -13,41 +15,41 @@ import {
   speedCategory,
 } from './rules';
 
-/** One row of charge_points_UK.csv: kept EVSEs counted per distinct six fields. */
-export interface ChargePointRow {
-  operator: string;
-  parkingType: string;
-  connectorTypes: string;
-  speedCategory: string;
-  postcode: string;
-  month: string;
-  evses: number;
+const POSTCODE_COUNTERS = ['postcodeMissing', 'postcodeInvalid', 'postcodeNormalized'] as const;
+
+/** The counters that count kept EVSEs, besides evsesKept, in the order a group lists them. */
+export const KEPT_EVSE_COUNTERS = [...POSTCODE_COUNTERS, 'speedUnknown', 'monthMissing'] as const;
+export type KeptEvseCounter = (typeof KEPT_EVSE_COUNTERS)[number];
+
+/**
+ * A kind of kept EVSE: its row, and the counters each such EVSE adds one to. The
+ * postcode counters depend on the raw postcode, not only on the row's PostCode, so
+ * a group carries them rather than leaving them to be worked out from the row.
+ */
+export interface EvseGroup {
+  /** Tells groups apart: the counters, then "|", then the row key (counter names hold no "|"). */
+  readonly key: string;
+  /** The six fields as a row key (see rowKey). */
+  readonly row: string;
+  /** A subsequence of KEPT_EVSE_COUNTERS. */
+  readonly counters: readonly KeptEvseCounter[];
+}
+
+export function evseGroup(row: string, counters: readonly KeptEvseCounter[]): EvseGroup {
+  return { key: `${counters.join(',')}|${row}`, row, counters };
+}
+
+/** Counts `evses` kept EVSEs of `group` into `stats` (not their row). */
+export function countKeptEvses(stats: ChargePointStats, group: EvseGroup, evses: number): void {
+  stats.evsesKept += evses;
+  for (const counter of group.counters) stats[counter] += evses;
 }
 
 /**
- * The six fields as one string whose plain comparison (`<`, UTF-16 code units)
- * orders rows exactly like comparing the fields one by one: each field has U+0000
- * written as U+0000 U+0001 and ends with U+0000 U+0000, which sorts below any
- * continuation of a field, so a field sorts before its extensions.
+ * The dedupe key of an EVSE: the JSON text of the four parts, which keeps them
+ * apart whatever they contain (and which normalisedFeed.ts writes as it is).
  */
-const NUL = '\u0000';
-const ESCAPED_NUL = '\u0000\u0001';
-const FIELD_END = '\u0000\u0000';
-
-function rowKey(fields: readonly string[]): string {
-  return fields.map((field) => field.replaceAll(NUL, ESCAPED_NUL) + FIELD_END).join('');
-}
-
-function rowFields(key: string): string[] {
-  // An escaped field never holds U+0000 U+0000, so the split finds exactly the field ends.
-  return key
-    .split(FIELD_END)
-    .slice(0, -1)
-    .map((field) => field.replaceAll(ESCAPED_NUL, NUL));
-}
-
-/** The dedupe key of an EVSE; JSON keeps the parts apart whatever they contain. */
-function dedupeKey(
+export function dedupeKey(
   countryCode: string | undefined,
   partyId: string | undefined,
   locationId: string,
@@ -56,19 +58,27 @@ function dedupeKey(
   return JSON.stringify([countryCode ?? '', partyId ?? '', locationId, uid]);
 }
 
+function postcodeCounters(raw: unknown, postcode: NormalizedPostcode): KeptEvseCounter[] {
+  const counts: PostcodeCounts = { postcodeMissing: 0, postcodeInvalid: 0, postcodeNormalized: 0 };
+  countPostcode(counts, raw, postcode);
+  return POSTCODE_COUNTERS.filter((counter) => counts[counter] > 0);
+}
+
 /**
- * What one Location array adds to the output: counts, rows and dedupe keys of its
- * own, apart from the aggregator's until the page is known to be valid and this
- * array to be its Location array (a body may hold several candidates, see
- * locationScanner.ts). Duplicates are judged against the aggregator's keys and
+ * What one Location array adds to the output: counts, kept EVSEs and dedupe keys
+ * of its own, apart from those counted so far until the page is known to be valid
+ * and this array to be its Location array (a body may hold several candidates, see
+ * locationScanner.ts). Duplicates are judged against the keys counted so far and
  * this batch's, so committing batches in page order dedupes exactly as one pass.
  */
-export class LocationBatch {
+export class LocationBatch implements LocationSink {
   readonly stats: ChargePointStats = emptyChargePointStats();
-  /** Row key → kept EVSEs. */
-  readonly rows = new Map<string, number>();
-  /** Dedupe keys first counted in this batch. */
-  readonly keys = new Set<string>();
+  /** Kept EVSEs without a dedupe key, per group. */
+  readonly keyless = new Map<EvseGroup, number>();
+  /** Dedupe keys first counted in this batch, in order met, each with its kept EVSE's group. */
+  readonly keys = new Map<string, EvseGroup>();
+  /** The batch's groups by key, so that equal groups are one object. */
+  private readonly groups = new Map<string, EvseGroup>();
 
   constructor(
     private readonly feedName: string,
@@ -98,6 +108,7 @@ export class LocationBatch {
     const parking = parkingType(ownField(location, 'parking_type'));
     const rawPostcode = ownField(location, 'postal_code');
     const postcode = normalizePostcode(rawPostcode);
+    const postcodeCounts = postcodeCounters(rawPostcode, postcode);
     const locationMonth = monthUpdated(ownField(location, 'last_updated'));
     const locationId = idText(ownField(location, 'id'));
     const countryCode = idText(ownField(location, 'country_code'));
@@ -114,25 +125,43 @@ export class LocationBatch {
         continue;
       }
       const uid = idText(ownField(evse, 'uid'));
-      if (locationId !== undefined && uid !== undefined) {
-        const key = dedupeKey(countryCode, partyId, locationId, uid);
-        if (this.countedKeys.has(key) || this.keys.has(key)) {
-          stats.duplicatesDropped++;
-          continue;
-        }
-        this.keys.add(key);
+      const key =
+        locationId !== undefined && uid !== undefined ? dedupeKey(countryCode, partyId, locationId, uid) : undefined;
+      if (key !== undefined && (this.countedKeys.has(key) || this.keys.has(key))) {
+        stats.duplicatesDropped++;
+        continue;
       }
-      stats.evsesKept++;
-      countPostcode(stats, rawPostcode, postcode);
       const connectors = connectorObjects(evse);
       const speed = speedCategory(connectors);
-      if (speed === 'unknown') stats.speedUnknown++;
       const month = monthUpdated(ownField(evse, 'last_updated')) || locationMonth;
-      if (month === '') stats.monthMissing++;
-      const key = rowKey([operator, parking, connectorTypes(connectors), speed, postcode.text, month]);
-      this.rows.set(key, (this.rows.get(key) ?? 0) + 1);
+      const counters = [...postcodeCounts];
+      if (speed === 'unknown') counters.push('speedUnknown');
+      if (month === '') counters.push('monthMissing');
+      const group = this.group(
+        rowKey([operator, parking, connectorTypes(connectors), speed, postcode.text, month]),
+        counters,
+      );
+      countKeptEvses(stats, group, 1);
+      if (key === undefined) this.keyless.set(group, (this.keyless.get(group) ?? 0) + 1);
+      else this.keys.set(key, group);
     }
   }
+
+  private group(row: string, counters: readonly KeptEvseCounter[]): EvseGroup {
+    const group = evseGroup(row, counters);
+    const known = this.groups.get(group.key);
+    if (known !== undefined) return known;
+    this.groups.set(group.key, group);
+    return group;
+  }
+}
+
+/** What takes the Location arrays of valid pages: the one-pass aggregator, or one feed's normaliser. */
+export interface LocationBatchTarget {
+  /** A batch for one Location array of a page of the feed whose Operator fallback name is `feedName`. */
+  startBatch(feedName: string): LocationBatch;
+  /** Adds a batch started since the last commit; batches are committed in page order. */
+  commit(batch: LocationBatch): void;
 }
 
 /**
@@ -140,21 +169,22 @@ export class LocationBatch {
  * and stats of charge_points_UK.csv. Memory is one entry per distinct row and per
  * dedupe key, whatever the size of the bodies.
  */
-export class ChargePointAggregator {
+export class ChargePointAggregator implements LocationBatchTarget {
   private stats = emptyChargePointStats();
-  private rows = new Map<string, number>();
+  private rows = new ChargePointRows();
   private keys = new Set<string>();
 
-  /** A batch for one Location array of a page of the feed whose Operator fallback name is `feedName`. */
   startBatch(feedName: string): LocationBatch {
     return new LocationBatch(feedName, this.keys);
   }
 
-  /** Adds a batch started since the last commit; batches are committed in page order. */
   commit(batch: LocationBatch): void {
-    for (const name of Object.keys(batch.stats) as (keyof ChargePointStats)[]) this.stats[name] += batch.stats[name];
-    for (const [key, evses] of batch.rows) this.rows.set(key, (this.rows.get(key) ?? 0) + evses);
-    for (const key of batch.keys) this.keys.add(key);
+    addChargePointStats(this.stats, batch.stats);
+    for (const [group, evses] of batch.keyless) this.rows.add(group.row, evses);
+    for (const [key, group] of batch.keys) {
+      this.rows.add(group.row, 1);
+      this.keys.add(key);
+    }
   }
 
   /** The stats, and the rows in contract order (ascending by the six fields). The aggregator is empty afterwards. */
@@ -162,15 +192,8 @@ export class ChargePointAggregator {
     const stats = { ...this.stats, rows: this.rows.size };
     const rows = this.rows;
     this.stats = emptyChargePointStats();
-    this.rows = new Map();
+    this.rows = new ChargePointRows();
     this.keys = new Set();
-    return { stats, rows: sortedRows(rows) };
-  }
-}
-
-function* sortedRows(rows: Map<string, number>): Generator<ChargePointRow> {
-  for (const key of [...rows.keys()].sort()) {
-    const [operator, parkingType, connectorTypes, speedCategory, postcode, month] = rowFields(key);
-    yield { operator, parkingType, connectorTypes, speedCategory, postcode, month, evses: rows.get(key)! };
+    return { stats, rows: rows.sorted() };
   }
 }
