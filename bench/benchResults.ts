@@ -63,6 +63,8 @@ export interface OpenDataBenchArgs {
   dataDir: string;
   /** When set, the worker writes a V8 CPU profile (--cpu-prof) of each run here. */
   profileDir?: string;
+  /** Node options of the worker process (e.g. --max-semi-space-size=4), for memory experiments. */
+  workerNodeArgs: string[];
 }
 
 /** The parts of `npm run bench`; `--only` picks some. */
@@ -83,6 +85,8 @@ export interface BenchOptions {
   openDataRuns: number;
   /** Where the worker writes CPU profiles of the open-data runs, when set. */
   openDataProfile?: string;
+  /** Extra Node options of the open-data worker process. */
+  workerNodeArgs: string[];
   dataDir: string;
   results: string;
 }

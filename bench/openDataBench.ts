@@ -27,8 +27,6 @@ import type { OpenDataManifest } from './openData/writeFeeds';
  * (OpenDataSizeResult[]); logs to stderr.
  */
 
-const TASK_QUEUE = 'bench-open-data';
-
 const log = (line: string): void => {
   process.stderr.write(`[open-data] ${line}\n`);
 };
@@ -108,6 +106,9 @@ async function measuredRun(
   label: string,
 ): Promise<{ result: OpenDataRun; report: ChargePointsReport; publishedSha256: string }> {
   const output = resolve(args.dataDir, `open-data-out-${label}`);
+  // A task queue of its own: the server lists a stopped worker's pollers for minutes, so a shared
+  // queue would look polled before this run's worker is up.
+  const taskQueue = `bench-open-data-${label}-${randomBytes(4).toString('hex')}`;
   await rm(output, { recursive: true, force: true });
   await mkdir(join(output, 'warmup'), { recursive: true });
   await mkdir(join(output, 'run'), { recursive: true });
@@ -116,29 +117,32 @@ async function measuredRun(
       ...process.env,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      TEMPORAL_TASK_QUEUE: taskQueue,
       FEEDS_FILE: catalogue,
       DESTINATION: `file:${join(output, 'run')}`,
       LOG_LEVEL: 'warn',
       WORKER_SHUTDOWN_GRACE_MS: '0',
     },
-    args.profileDir === undefined
-      ? []
-      : ['--cpu-prof', `--cpu-prof-dir=${args.profileDir}`, `--cpu-prof-name=worker-${label}.cpuprofile`],
+    [
+      ...args.workerNodeArgs,
+      ...(args.profileDir === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${args.profileDir}`, `--cpu-prof-name=worker-${label}.cpuprofile`]),
+    ],
     log,
   );
   let stopped = false;
   try {
-    await untilPolled(client, temporal.namespace);
+    await untilPolled(client, temporal.namespace, taskQueue);
     const idleRssMb = await worker.rssMb();
     const smallest = manifest.feeds.reduce((a, b) => (b.feed.evses < a.feed.evses ? b : a)).feed.id;
-    await execute(client, { feeds: [smallest], destination: `file:${join(output, 'warmup')}`, force: true });
+    await execute(client, taskQueue, { feeds: [smallest], destination: `file:${join(output, 'warmup')}`, force: true });
     const warmRssMb = await worker.rssMb();
 
     const pagesBefore = servers.pagesServed();
     const started = performance.now();
     const sampler = sampleRss(() => worker.rssMb(), started);
-    const report = await execute(client, { destination: `file:${join(output, 'run')}`, force: true });
+    const report = await execute(client, taskQueue, { destination: `file:${join(output, 'run')}`, force: true });
     const seconds = (performance.now() - started) / 1000;
     const rssPeak = await sampler.stop();
     const pagesServed = servers.pagesServed() - pagesBefore;
@@ -196,24 +200,25 @@ function sampleRss(
 
 function execute(
   client: Client,
+  taskQueue: string,
   input: { feeds?: string[]; destination: string; force: boolean },
 ): Promise<ChargePointsReport> {
   return client.workflow.execute(CHARGE_POINTS_ETL_WORKFLOW, {
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     workflowId: `bench-open-data-${randomBytes(6).toString('hex')}`,
     args: [input],
   });
 }
 
 /** Resolves once the worker polls both the workflow and the activity task queue, so its start-up is not timed. */
-async function untilPolled(client: Client, namespace: string): Promise<void> {
+async function untilPolled(client: Client, namespace: string, taskQueue: string): Promise<void> {
   const { TaskQueueType } = proto.api.enums.v1;
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const polled = await Promise.all(
       [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY].map(async (taskQueueType) => {
         const described = await client.workflowService.describeTaskQueue({
           namespace,
-          taskQueue: { name: TASK_QUEUE },
+          taskQueue: { name: taskQueue },
           taskQueueType,
         });
         return described.pollers.length > 0;
@@ -222,7 +227,7 @@ async function untilPolled(client: Client, namespace: string): Promise<void> {
     if (polled.every(Boolean)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no worker polled task queue ${TASK_QUEUE} within 60 s`);
+  throw new Error(`no worker polled task queue ${taskQueue} within 60 s`);
 }
 
 /** The generator's own counts against the offline transform's: the bodies are what they were meant to be. */

@@ -185,6 +185,7 @@ async function runOpenData(options: BenchOptions): Promise<OpenDataSizeResult[]>
     directories,
     runs: options.openDataRuns,
     dataDir: options.dataDir,
+    workerNodeArgs: options.workerNodeArgs,
     ...(options.openDataProfile === undefined ? {} : { profileDir: resolve(options.openDataProfile) }),
   };
   log('open data: starting Temporal, the feed servers and one worker process per run');
@@ -240,6 +241,12 @@ const program = new Command('bench')
   )
   .option('--open-data-runs <n>', 'chargePointsEtl runs per open-data size (the best time counts)', positiveInteger, 1)
   .option('--open-data-profile <dir>', "write a CPU profile of the worker's open-data runs into this directory")
+  .option(
+    '--worker-node-args <args>',
+    'space-separated Node options of the open-data worker, e.g. "--max-semi-space-size=4"',
+    (value: string) => value.split(' ').filter(Boolean),
+    [],
+  )
   .option('--no-open-data', 'skip the open-data pipeline')
   .option('--data-dir <dir>', 'where generated payloads are kept and reused', 'bench/data')
   .option('--results <file>', 'where to write the results', 'bench/results.json')
