@@ -2,12 +2,15 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { loadConfig, webUiRunUrl } from '../config';
 import { DEFAULTS } from '../defaults';
+import { startSampleFeeds, writeCatalogue } from '../demo/sampleFeeds';
 import { startSampleRegistry } from '../demo/sampleRegistry';
 import { runSearchAttributeDeclarations } from '../visibility/runMemo';
 import { createEtlWorker } from '../etlWorker';
 import { installJsonLogging } from '../logging';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporalDevServer';
+import { formatChargePointsReport } from './chargePointsReport';
 import { formatReport } from './report';
+import { newChargePointsRunId, startChargePointsRun, waitForChargePointsReport } from './runChargePoints';
 import { newRunId, startRun, waitForReport } from './runWorkflow';
 import { connectClient } from './temporalClient';
 
@@ -24,7 +27,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'run the whole job offline: a local Temporal dev server with its Web UI, an in-process worker, the bundled sample as the source',
+      'run both datasets offline: a local Temporal dev server with its Web UI, an in-process worker, the bundled NCR sample and the recorded open-data feeds as sources',
     )
     .option('--destination <uri>', 'where to publish', DEFAULTS.destination)
     .option(
@@ -32,11 +35,14 @@ export function registerDemoCommand(program: Command): void {
       'keep the Temporal server and Web UI up after the run until Ctrl-C (default when run in a terminal)',
     )
     .option('--no-keep-running', 'stop everything as soon as the run ends')
-    .option('--json', 'print the run report as one JSON line')
+    .option('--json', "print each run's report as one JSON line: charger-models, then charge-points")
     .addHelpText(
       'after',
       '\nUses the Temporal server at TEMPORAL_ADDRESS when it is set; otherwise starts `temporal server start-dev`\n' +
-        '(found via TEMPORAL_CLI_PATH, PATH or $(go env GOPATH)/bin, built with `go install` on first use).',
+        '(found via TEMPORAL_CLI_PATH, PATH or $(go env GOPATH)/bin, built with `go install` on first use).\n' +
+        'Runs chargerEtl over the NCR sample (assets/ncr-public-sample.json), then chargePointsEtl over the recorded\n' +
+        "feeds (assets/open-data/, served locally in each feed's paging style), publishing charger_models_UK.csv and\n" +
+        'charge_points_UK.csv (+ .manifest.json, .feeds.json) to the destination.',
     )
     .action(async (options: DemoOptions) => {
       const log = (line: string): void => {
@@ -58,6 +64,8 @@ export function registerDemoCommand(program: Command): void {
         });
       }
       const registry = await startSampleRegistry();
+      const feeds = await startSampleFeeds();
+      const catalogue = await writeCatalogue(feeds.catalogue);
       try {
         const config = loadConfig({
           ...process.env,
@@ -66,23 +74,35 @@ export function registerDemoCommand(program: Command): void {
           SOURCE_URL: registry.url,
           SOURCE_ALLOWED_HOSTS: '127.0.0.1',
           DESTINATION: options.destination,
+          FEEDS_FILE: catalogue.path,
         });
         const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
         const worker = await createEtlWorker({ config, connection });
         const client = await connectClient(config);
+        const mode = options.json ? 'none' : 'lines';
+        const print = (report: { workflowId: string; runId: string }, text: (link?: string) => string): void => {
+          const link = webUiRunUrl(config, report.workflowId, report.runId);
+          if (options.json) {
+            console.log(JSON.stringify({ ...report, webUiUrl: link ?? null }));
+            return;
+          }
+          console.log(
+            `${text(link)}\n\nworkflow ID: ${report.workflowId}\nWeb UI:      ${link ?? '(set TEMPORAL_UI_URL to get a link)'}`,
+          );
+        };
         await worker.runUntil(async () => {
+          log('\ncharger-models: chargerEtl over the NCR sample');
           const handle = await startRun(client, config, {}, newRunId());
           log(`workflow ${handle.workflowId} started on task queue ${DEMO_TASK_QUEUE}`);
-          const report = await waitForReport(handle, options.json ? 'none' : 'lines', config);
-          const link = webUiRunUrl(config, report.workflowId, report.runId);
-          console.log(
-            options.json ? JSON.stringify({ ...report, webUiUrl: link ?? null }) : formatReport(report, link),
-          );
-          if (!options.json) {
-            console.log(
-              `\nworkflow ID: ${report.workflowId}\nWeb UI:      ${link ?? '(set TEMPORAL_UI_URL to get a link)'}`,
-            );
-          }
+          const report = await waitForReport(handle, mode, config);
+          print(report, (link) => formatReport(report, link));
+
+          log(`\ncharge-points: chargePointsEtl over ${feeds.catalogue.length} recorded open-data feeds`);
+          const chargePointsHandle = await startChargePointsRun(client, config, {}, newChargePointsRunId());
+          log(`workflow ${chargePointsHandle.workflowId} started on task queue ${DEMO_TASK_QUEUE}`);
+          const chargePoints = await waitForChargePointsReport(chargePointsHandle, mode, config);
+          if (!options.json) console.log('');
+          print(chargePoints, (link) => formatChargePointsReport(chargePoints, link));
         });
         await client.connection.close();
         await connection.close();
@@ -92,6 +112,8 @@ export function registerDemoCommand(program: Command): void {
         }
       } finally {
         await registry.close();
+        await feeds.close();
+        await catalogue.remove();
         await server?.stop();
       }
     });

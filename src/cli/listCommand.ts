@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { CHARGER_ETL_WORKFLOW } from '../workflows/definitions';
+import { DATASET_WORKFLOWS } from '../workflows/datasets';
 import { parsePositiveInteger } from './optionParsers';
-import { formatTable, RUN_TABLE_HEADER, runFacts, runTableRow, type RunFacts } from './runFacts';
+import { formatTable, runFacts, runTable, type RunFacts } from './runFacts';
 import { withClient } from './temporalClient';
 
 interface ListOptions {
@@ -15,7 +15,7 @@ export function registerListCommand(program: Command): void {
   program
     .command('list')
     .description(
-      'list recent chargerEtl runs: status, start, duration, outcome (published, unchanged, not-published), rows and source',
+      'list recent runs of both datasets: status, start, duration, outcome (published, unchanged, not-published), rows, source, and the feeds of charge-points runs',
     )
     .option('--limit <n>', 'how many runs to show', parsePositiveInteger, 20)
     .option('--schedule <scheduleId>', 'only runs this schedule started')
@@ -32,7 +32,8 @@ export function registerListCommand(program: Command): void {
     )
     .action((options: ListOptions) =>
       withClient(async (client) => {
-        const clauses = [`WorkflowType = '${CHARGER_ETL_WORKFLOW}'`];
+        const types = Object.values(DATASET_WORKFLOWS).map((type) => `WorkflowType = '${type}'`);
+        const clauses = [`(${types.join(' OR ')})`];
         if (options.schedule) clauses.push(`TemporalScheduledById = '${options.schedule.replace(/'/g, "\\'")}'`);
         if (options.query) clauses.push(`(${options.query})`);
         const runs: RunFacts[] = [];
@@ -43,9 +44,9 @@ export function registerListCommand(program: Command): void {
         if (options.json) {
           for (const run of runs) console.log(JSON.stringify(run));
         } else if (runs.length === 0) {
-          console.log('no chargerEtl runs found');
+          console.log('no chargerEtl or chargePointsEtl runs found');
         } else {
-          console.log(formatTable([RUN_TABLE_HEADER, ...runs.map(runTableRow)]));
+          console.log(formatTable(runTable(runs)));
         }
       }),
     );

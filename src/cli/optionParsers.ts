@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { parseDurationMs } from '../domain/duration';
 import { ConfigError } from '../domain/errors';
 import { parseDestination } from '../storage/openBlobStore';
+import { DATASETS, type DatasetName } from '../workflows/datasets';
 
 /**
  * Parsers for option values, run by commander as it reads the command line,
@@ -75,4 +76,16 @@ export function parseDestinationOption(value: string): string {
     throw new InvalidArgumentError(error instanceof ConfigError ? error.problems.join('; ') : String(error));
   }
   return value;
+}
+
+/** `charger-models` or `charge-points`. */
+export function parseDataset(value: string): DatasetName {
+  const dataset = DATASETS.find((name) => name === value.trim());
+  if (dataset === undefined) throw new InvalidArgumentError(`expected ${DATASETS.join(' or ')}.`);
+  return dataset;
+}
+
+/** For a repeatable option: each value is added to those before it. */
+export function collectValues(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { webUiRunUrl } from '../config';
+import type { ChargePointsReport } from '../domain/chargePointsRun';
 import type { RunReport } from '../domain/runReport';
+import { datasetOfWorkflowType } from '../workflows/datasets';
+import { formatChargePointsReport } from './chargePointsReport';
 import { formatReport } from './report';
 import { runFailure } from './runWorkflow';
 import { withClient } from './temporalClient';
@@ -27,15 +30,18 @@ export function registerResultCommand(program: Command): void {
       withClient(async (client, config) => {
         const handle = client.workflow.getHandle(workflowId, options.runId);
         // describe() first, so an unknown workflow ID is reported as such rather than waited on.
-        const { runId } = await handle.describe();
-        let report: RunReport;
+        const { runId, type } = await handle.describe();
+        let report: RunReport | ChargePointsReport;
         try {
-          report = (await handle.result()) as RunReport;
+          report = (await handle.result()) as RunReport | ChargePointsReport;
         } catch (error) {
           throw runFailure(error, workflowId, config);
         }
         const link = webUiRunUrl(config, workflowId, report.runId ?? runId);
-        console.log(options.json ? JSON.stringify({ ...report, webUiUrl: link ?? null }) : formatReport(report, link));
+        if (options.json) console.log(JSON.stringify({ ...report, webUiUrl: link ?? null }));
+        else if (datasetOfWorkflowType(type) === 'charge-points')
+          console.log(formatChargePointsReport(report as ChargePointsReport, link));
+        else console.log(formatReport(report as RunReport, link));
       }),
     );
 }

@@ -1,9 +1,13 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type PayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import type { ChargePointsProgress, ChargePointsReport } from '../domain/chargePointsRun';
 import type { ActivityProgress, Progress, RunReport } from '../domain/runReport';
-import { outcomeOf, type RunMemo, type RunOutcome } from '../visibility/runMemo';
+import { CHARGE_POINTS_SOURCE, outcomeOf, type ChargePointsMemo, type RunOutcome } from '../visibility/runMemo';
+import { datasetOfWorkflowType, type DatasetName } from '../workflows/datasets';
 import { formatDuration } from '../domain/duration';
+import { chargePointsProgressFacts } from './chargePointsProgress';
+import { formatFeedsSummary, summariseFeeds, type FeedsSummary } from './feedsSummary';
 import { formatBytes } from './report';
 
 /** Set by the server on runs a schedule started. */
@@ -25,10 +29,14 @@ export interface RunFacts {
   published: boolean | null;
   unchanged: boolean | null;
   publishReason: string | null;
+  /** Which dataset the run builds, from its workflow type. */
+  dataset: DatasetName | null;
+  /** A charge-points run's feeds per status, once it has succeeded. */
+  feeds: FeedsSummary | null;
 }
 
 export function runFacts(info: Omit<WorkflowExecutionInfo, 'raw'>, now: Date = new Date()): RunFacts {
-  const memo = (info.memo ?? {}) as RunMemo;
+  const memo = (info.memo ?? {}) as ChargePointsMemo;
   return {
     workflowId: info.workflowId,
     runId: info.runId,
@@ -44,6 +52,8 @@ export function runFacts(info: Omit<WorkflowExecutionInfo, 'raw'>, now: Date = n
     published: memo.published ?? null,
     unchanged: memo.unchanged ?? null,
     publishReason: memo.publishReason ?? null,
+    dataset: datasetOfWorkflowType(info.type) ?? null,
+    feeds: memo.feeds ?? null,
   };
 }
 
@@ -60,6 +70,20 @@ export function withReport(facts: RunFacts, report: RunReport): RunFacts {
   };
 }
 
+/** The facts of a completed charge-points run, from its report. */
+export function withChargePointsReport(facts: RunFacts, report: ChargePointsReport): RunFacts {
+  return {
+    ...facts,
+    source: CHARGE_POINTS_SOURCE,
+    outcome: outcomeOf(report),
+    rows: report.stats.rows,
+    published: report.published,
+    unchanged: report.unchanged,
+    publishReason: report.publishReason,
+    feeds: summariseFeeds(report.feeds),
+  };
+}
+
 export const RUN_TABLE_HEADER = ['WORKFLOW ID', 'STATUS', 'STARTED', 'DURATION', 'OUTCOME', 'ROWS', 'SOURCE'];
 
 /** One row of `uk-chargers list`. */
@@ -72,6 +96,26 @@ export function runTableRow(facts: RunFacts): string[] {
     facts.outcome ?? '-',
     facts.rows === null ? '-' : String(facts.rows),
     facts.source ?? '-',
+  ];
+}
+
+/**
+ * `uk-chargers list` as rows, header first. The DATASET and FEEDS columns are
+ * added only when a charge-points run is among them, so a list of charger-models
+ * runs reads as it always has.
+ */
+export function runTable(runs: readonly RunFacts[]): string[][] {
+  if (!runs.some((run) => run.dataset === 'charge-points')) return [RUN_TABLE_HEADER, ...runs.map(runTableRow)];
+  const widen = (row: string[], dataset: string, feeds: string): string[] => [
+    row[0],
+    dataset,
+    ...row.slice(1, -1),
+    feeds,
+    row[row.length - 1],
+  ];
+  return [
+    widen(RUN_TABLE_HEADER, 'DATASET', 'FEEDS'),
+    ...runs.map((run) => widen(runTableRow(run), run.dataset ?? '-', run.feeds ? formatFeedsSummary(run.feeds) : '-')),
   ];
 }
 
@@ -134,6 +178,17 @@ export interface RunStatus {
   /** Where and why a closed, unsuccessful run ended. */
   failure: string | null;
   webUiUrl: string | null;
+  /** A running charge-points run's progress query (its `progress` stays null). */
+  chargePointsProgress?: ChargePointsProgress;
+  /** The running feeds' children and their pending activities. */
+  runningFeeds?: RunningFeed[];
+}
+
+/** A feed's child workflow while it runs, as `status` shows it. */
+export interface RunningFeed {
+  feed: string;
+  workflowId: string;
+  pendingActivities: PendingActivityFacts[];
 }
 
 /** `uk-chargers status` output. */
@@ -145,25 +200,35 @@ export function formatRunStatus(status: RunStatus): string {
     : `started ${run.startTime}, running for ${formatDuration(run.durationMs)}`;
   lines.push(`  status       ${run.status}, ${when}`);
   lines.push(`  task queue   ${run.taskQueue}${run.scheduledBy ? `, started by schedule ${run.scheduledBy}` : ''}`);
+  if (run.dataset === 'charge-points') lines.push('  dataset      charge-points (chargePointsEtl)');
   if (run.source) lines.push(`  source       ${run.source}`);
   if (progress) lines.push(`  stage        ${progressFacts(progress)}`);
+  if (status.chargePointsProgress)
+    lines.push(`  stage        ${chargePointsProgressFacts(status.chargePointsProgress)}`);
   if (status.progressUnavailable) lines.push(`  stage        unknown: ${status.progressUnavailable}`);
-  for (const activity of status.pendingActivities) {
-    const limit = activity.maximumAttempts > 0 ? ` of ${activity.maximumAttempts}` : '';
-    const counters = activityCounters(activity.progress)
-      .map((part) => `, ${part}`)
-      .join('');
-    const failure = activity.lastFailure ? `, last failure: ${activity.lastFailure}` : '';
-    lines.push(
-      `  activity     ${activity.activity} ${activity.state.toLowerCase()}, attempt ${activity.attempt}${limit}${counters}${failure}`,
-    );
+  for (const activity of status.pendingActivities) lines.push(`  activity     ${pendingActivityText(activity)}`);
+  for (const feed of status.runningFeeds ?? []) {
+    if (feed.pendingActivities.length === 0) lines.push(`  feed         ${feed.feed}: running, no activity pending`);
+    for (const activity of feed.pendingActivities)
+      lines.push(`  feed         ${feed.feed}: ${pendingActivityText(activity)}`);
   }
   if (run.outcome) {
     lines.push(`  outcome      ${run.outcome}, ${run.rows} rows${run.publishReason ? ` — ${run.publishReason}` : ''}`);
   }
+  if (run.feeds) lines.push(`  feeds        ${formatFeedsSummary(run.feeds)}`);
   if (status.failure) lines.push(`  failure      ${status.failure}`);
   if (status.webUiUrl) lines.push(`  web ui       ${status.webUiUrl}`);
   return lines.join('\n');
+}
+
+/** `fetchData started, attempt 3 of 10, fetched 3.0 MiB, last failure: …`. */
+function pendingActivityText(activity: PendingActivityFacts): string {
+  const limit = activity.maximumAttempts > 0 ? ` of ${activity.maximumAttempts}` : '';
+  const counters = activityCounters(activity.progress)
+    .map((part) => `, ${part}`)
+    .join('');
+  const failure = activity.lastFailure ? `, last failure: ${activity.lastFailure}` : '';
+  return `${activity.activity} ${activity.state.toLowerCase()}, attempt ${activity.attempt}${limit}${counters}${failure}`;
 }
 
 function progressFacts(progress: Progress): string {

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  ChildWorkflowFailure,
   WorkflowFailedError,
   type Client,
   type WorkflowHandle,
@@ -18,10 +19,15 @@ export type EtlHandle = WorkflowHandle<typeof chargerEtl>;
 
 /** A workflow ID that sorts by start time and says what it is. */
 export function newRunId(now = new Date()): string {
-  return `uk-chargers-${now
+  return `uk-chargers-${runStamp(now)}`;
+}
+
+/** `20250131T060000Z`: the UTC start time in a workflow ID. */
+export function runStamp(now: Date): string {
+  return now
     .toISOString()
     .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}`;
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export async function startRun(
@@ -117,8 +123,13 @@ export function runFailure(error: unknown, workflowId: string, config: AppConfig
 export function failureSummary(error: WorkflowFailedError): string {
   let cause: unknown = error.cause;
   let where = '';
+  // A charge-points run failing with one of its feeds' children: say which.
+  if (cause instanceof ChildWorkflowFailure) {
+    where = ` in child ${cause.execution.workflowId}`;
+    cause = cause.cause;
+  }
   if (cause instanceof ActivityFailure) {
-    where = ` in ${cause.activityType}`;
+    where += ` in ${cause.activityType}`;
     cause = cause.cause;
   }
   const type = cause instanceof ApplicationFailure && cause.type ? ` [${cause.type}]` : '';

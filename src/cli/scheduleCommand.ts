@@ -12,7 +12,7 @@ import { registerScheduleUpdateCommand } from './schedule/updateCommand';
 export function registerScheduleCommand(program: Command): void {
   const schedule = program
     .command('schedule')
-    .description('manage the Temporal Schedule that starts chargerEtl runs unattended')
+    .description('manage the Temporal Schedules that start runs of either dataset unattended')
     .addHelpText(
       'after',
       '\nThe same schedule is visible in the Temporal Web UI (Schedules) and with `temporal schedule describe --schedule-id <id>`.',

@@ -1,9 +1,18 @@
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { webUiRunUrl, type AppConfig } from '../config';
+import type { ChargePointsProgress, ChargePointsReport } from '../domain/chargePointsRun';
 import type { Progress, RunReport } from '../domain/runReport';
-import { progressQuery } from '../workflows/definitions';
-import { formatRunStatus, pendingActivityFacts, runFacts, withReport, type RunStatus } from './runFacts';
+import { chargePointsProgressQuery, progressQuery } from '../workflows/definitions';
+import {
+  formatRunStatus,
+  pendingActivityFacts,
+  runFacts,
+  withChargePointsReport,
+  withReport,
+  type RunningFeed,
+  type RunStatus,
+} from './runFacts';
 import { failureSummary } from './runWorkflow';
 import { withClient } from './temporalClient';
 
@@ -19,7 +28,7 @@ export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description(
-      'show where a run is: status, stage, bytes fetched, devices processed, activity attempts and last failure, or its outcome',
+      'show where a run is: status, stage, bytes fetched or feeds done, activity attempts and last failure, or its outcome',
     )
     .argument('<workflowId>', "the run's workflow ID (printed by run, list and schedule trigger)")
     .option('--run-id <runId>', 'a particular run of that workflow ID (default: the latest)')
@@ -28,6 +37,7 @@ export function registerStatusCommand(program: Command): void {
       'after',
       "\nA running workflow's stage comes from its progress query, which a worker on its task queue answers;\n" +
         "the running activity's attempt, last failure and counters (its heartbeat details) from the server.\n" +
+        "For a charge-points run, also each running feed's child (<workflowId>-feed-<feedId>) and its pending activity.\n" +
         'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
     .action((workflowId: string, options: StatusOptions) =>
@@ -55,11 +65,20 @@ async function runStatus(
     failure: null,
     webUiUrl: webUiRunUrl(config, workflowId, description.runId) ?? null,
   };
+  const chargePoints = run.dataset === 'charge-points';
   if (description.status.name === 'RUNNING') {
     try {
-      status.progress = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
-        handle.query<Progress>(progressQuery),
-      );
+      if (chargePoints) {
+        const progress = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+          handle.query<ChargePointsProgress>(chargePointsProgressQuery),
+        );
+        status.chargePointsProgress = progress;
+        status.runningFeeds = await runningFeeds(client, workflowId, progress.running);
+      } else {
+        status.progress = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+          handle.query<Progress>(progressQuery),
+        );
+      }
     } catch (error) {
       status.progressUnavailable = `the progress query failed (${error instanceof Error ? error.message : String(error)}); is a worker polling task queue ${description.taskQueue}?`;
     }
@@ -67,10 +86,31 @@ async function runStatus(
   }
   // A closed run's result is in its history: no worker needed.
   try {
-    run = withReport(run, (await client.workflow.getHandle(workflowId, description.runId).result()) as RunReport);
+    const result: unknown = await client.workflow.getHandle(workflowId, description.runId).result();
+    run = chargePoints
+      ? withChargePointsReport(run, result as ChargePointsReport)
+      : withReport(run, result as RunReport);
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     status.failure = `${description.status.name.toLowerCase()}${failureSummary(error)}`;
   }
   return { ...status, run };
+}
+
+/** The running feeds' children (`<workflowId>-feed-<feedId>`) with their pending activities; one that has just ended is left out. */
+async function runningFeeds(client: Client, workflowId: string, feeds: readonly string[]): Promise<RunningFeed[]> {
+  const payloadConverter = client.options.loadedDataConverter.payloadConverter;
+  const described = await Promise.all(
+    feeds.map(async (feed): Promise<RunningFeed | undefined> => {
+      const childId = `${workflowId}-feed-${feed}`;
+      try {
+        const description = await client.workflow.getHandle(childId).describe();
+        return { feed, workflowId: childId, pendingActivities: pendingActivityFacts(description, payloadConverter) };
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return undefined;
+        throw error;
+      }
+    }),
+  );
+  return described.filter((feed) => feed !== undefined);
 }

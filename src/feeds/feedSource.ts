@@ -59,7 +59,11 @@ export function createFeedSource(options: FeedSourceOptions = {}): FeedSource {
       const started = Date.now();
       const fetchedAt = now().toISOString();
       const pageUrl = request.url ?? firstPageUrl(feed);
-      const http = createHttpSource({ ...httpOptions, allowedHosts: [new URL(feed.url).hostname] });
+      const http = createHttpSource({
+        ...httpOptions,
+        allowedHosts: [new URL(feed.url).hostname],
+        sourceName: `feed ${feed.id}`,
+      });
       const response = await http.open(withQueryCredential(pageUrl, feed, secret), {
         signal: request.signal,
         credentials,

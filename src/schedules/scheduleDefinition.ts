@@ -6,8 +6,9 @@ import type {
   ScheduleSpec,
   ScheduleUpdateOptions,
 } from '@temporalio/client';
+import type { ChargePointsEtlInput } from '../domain/chargePointsRun';
 import type { ChargerEtlInput } from '../domain/runReport';
-import { CHARGER_ETL_WORKFLOW } from '../workflows/definitions';
+import { DATASET_WORKFLOWS, DEFAULT_DATASET, type DatasetName } from '../workflows/datasets';
 
 export const DEFAULT_SCHEDULE_ID = 'uk-chargers-daily';
 /** A run missed by up to an hour (server or worker outage) still happens; older ones are left to `schedule backfill`. */
@@ -35,8 +36,13 @@ export function overlapPolicyName(policy: ScheduleOverlapPolicy): OverlapPolicyN
 /** When runs happen: a cron expression or a fixed interval. */
 export type ScheduleTiming = { cron: string } | { everyMs: number };
 
+/** What a scheduled run is started with: the input of the dataset's workflow. */
+export type ScheduledRunInput = ChargerEtlInput | ChargePointsEtlInput;
+
 /** Everything `schedule create` decides. */
 export interface ScheduleSettings {
+  /** Which workflow the schedule starts; charger-models (chargerEtl) when absent. */
+  dataset?: DatasetName;
   scheduleId: string;
   taskQueue: string;
   timing: ScheduleTiming;
@@ -44,7 +50,7 @@ export interface ScheduleSettings {
   jitterMs?: number;
   overlap: OverlapPolicyName;
   catchupWindowMs: number;
-  input: ChargerEtlInput;
+  input: ScheduledRunInput;
   paused: boolean;
 }
 
@@ -55,22 +61,24 @@ export interface ScheduleChanges {
   jitterMs?: number;
   overlap?: OverlapPolicyName;
   catchupWindowMs?: number;
+  /** Start this dataset's workflow from now on (create --update-if-exists); the schedule's own when absent. */
+  dataset?: DatasetName;
   /** Fields to set in the run input. */
-  input?: ChargerEtlInput;
+  input?: ScheduledRunInput;
   /** Start from an empty input (the worker's defaults) before applying `input`. */
   resetInput?: boolean;
   taskQueue?: string;
   paused?: boolean;
 }
 
-/** The Temporal schedule that starts `chargerEtl` with `settings`. */
+/** The Temporal schedule that starts the dataset's workflow (chargerEtl or chargePointsEtl) with `settings`. */
 export function scheduleOptions(settings: ScheduleSettings): ScheduleOptions {
   return {
     scheduleId: settings.scheduleId,
     spec: timingSpec(settings.timing, settings.timezone, settings.jitterMs),
     action: {
       type: 'startWorkflow',
-      workflowType: CHARGER_ETL_WORKFLOW,
+      workflowType: DATASET_WORKFLOWS[settings.dataset ?? DEFAULT_DATASET],
       taskQueue: settings.taskQueue,
       // The server appends the scheduled time, so runs are named uk-chargers-daily-2025-01-31T06:00:00Z.
       workflowId: settings.scheduleId,
@@ -91,10 +99,11 @@ export function applyScheduleChanges(previous: ScheduleDescription, changes: Sch
   const spec: ScheduleSpec = changes.timing
     ? { ...timingSpec(changes.timing, timezone, jitter), skip: previous.spec.skip }
     : { ...previous.spec, timezone, jitter };
-  const previousInput = (previous.action.args?.[0] ?? {}) as ChargerEtlInput;
+  const previousInput = (previous.action.args?.[0] ?? {}) as ScheduledRunInput;
   const input = definedFields({ ...(changes.resetInput ? {} : previousInput), ...definedFields(changes.input ?? {}) });
   const action: ScheduleOptionsAction = {
     ...previous.action,
+    workflowType: changes.dataset ? DATASET_WORKFLOWS[changes.dataset] : previous.action.workflowType,
     taskQueue: changes.taskQueue ?? previous.action.taskQueue,
     args: [input],
   };
@@ -119,6 +128,6 @@ function timingSpec(timing: ScheduleTiming, timezone: string | undefined, jitter
 }
 
 /** The input without absent fields, so the schedule shows exactly what it overrides. */
-function definedFields(input: ChargerEtlInput): ChargerEtlInput {
+function definedFields(input: ScheduledRunInput): ScheduledRunInput {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 }

@@ -6,6 +6,7 @@ import type {
   ScheduleSummary,
 } from '@temporalio/client';
 import { formatDuration } from '../domain/duration';
+import { datasetOfWorkflowType } from '../workflows/datasets';
 import { overlapPolicyName } from './scheduleDefinition';
 
 /**
@@ -81,7 +82,7 @@ export function formatScheduleDescription(description: ScheduleDescription, webU
   const lines = [
     `schedule ${description.scheduleId}: ${state.paused ? 'paused' : 'active'}${state.note ? ` — ${state.note}` : ''}`,
     `  spec         ${describeTiming(description.spec)}`,
-    `  starts       ${action.workflowType} on task queue ${action.taskQueue}, input ${inputText}`,
+    `  starts       ${action.workflowType} (${datasetOfWorkflowType(action.workflowType) ?? 'unknown dataset'}) on task queue ${action.taskQueue}, input ${inputText}`,
     `  policies     overlap ${overlapPolicyName(policies.overlap)}, catch-up window ${formatDuration(policies.catchupWindow)}${policies.pauseOnFailure ? ', pause on failure' : ''}`,
     `  actions      ${info.numActionsTaken} taken, ${info.numActionsSkippedOverlap} skipped by the overlap policy, ${info.numActionsMissedCatchupWindow} missed the catch-up window`,
   ];
@@ -113,5 +114,6 @@ export function formatScheduleSummary(summary: ScheduleSummary): string {
     describeTiming(summary.spec),
     `next ${summary.state.paused || !next ? '-' : next.toISOString()}`,
     `last ${last ? `${last.takenAt.toISOString()} ${last.action.workflow.workflowId}` : '-'}`,
+    `dataset ${datasetOfWorkflowType(summary.action?.workflowType) ?? '-'}`,
   ].join('  ');
 }

@@ -5,6 +5,8 @@ import { SourceError } from '../domain/errors';
 export interface DecodedBodyOptions {
   /** Redacted URL, for messages. */
   url: string;
+  /** What messages call the server: `registry` by default, `feed <id>` for an open-data feed. */
+  sourceName?: string;
   contentEncoding?: string;
   contentType?: string;
   /** More decoded bytes than this fails the body (not retryable): guards against compression bombs. */
@@ -91,8 +93,8 @@ class DecodedReader {
       const snippet = await this.snippet(head, ended);
       const { url } = this.options;
       const message = htmlType
-        ? `registry at ${url} returned ${mediaType}, not JSON: ${snippet}`
-        : `registry at ${url} returned markup, not JSON (Content-Type ${mediaType || 'not set'}): ${snippet}`;
+        ? `${this.options.sourceName ?? 'registry'} at ${url} returned ${mediaType}, not JSON: ${snippet}`
+        : `${this.options.sourceName ?? 'registry'} at ${url} returned markup, not JSON (Content-Type ${mediaType || 'not set'}): ${snippet}`;
       throw new SourceError(message, false, { url, status: 200 });
     }
     return head;
@@ -180,10 +182,10 @@ class FirstByteSniffer {
   }
 }
 
-function decode(wire: Readable, { url, contentEncoding }: DecodedBodyOptions): Readable {
+function decode(wire: Readable, { url, contentEncoding, sourceName = 'registry' }: DecodedBodyOptions): Readable {
   const decoder = decoderFor(contentEncoding?.trim().toLowerCase() ?? '');
   if (decoder === undefined) {
-    throw new SourceError(`registry at ${url} sent an unsupported Content-Encoding: ${contentEncoding}`, false, {
+    throw new SourceError(`${sourceName} at ${url} sent an unsupported Content-Encoding: ${contentEncoding}`, false, {
       url,
     });
   }

@@ -34,6 +34,8 @@ export interface HttpSourceOptions {
    */
   allowedHosts?: readonly string[];
   userAgent?: string;
+  /** What messages call the server: `registry` by default. */
+  sourceName?: string;
 }
 
 type Method = 'HEAD' | 'GET';
@@ -56,6 +58,7 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.sourceConnectTimeoutMs;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULTS.sourceIdleTimeoutMs;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.sourceMaxBytes;
+  const sourceName = options.sourceName ?? 'registry';
   const { allowedHosts } = options;
   const client = axios.create({
     responseType: 'stream',
@@ -92,11 +95,15 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
     } catch (error) {
       signal?.throwIfAborted();
       if (attempt.signal.aborted) {
-        throw new SourceError(`registry at ${target.redacted} did not respond within ${connectTimeoutMs} ms`, true, {
-          url: target.redacted,
-        });
+        throw new SourceError(
+          `${sourceName} at ${target.redacted} did not respond within ${connectTimeoutMs} ms`,
+          true,
+          {
+            url: target.redacted,
+          },
+        );
       }
-      throw transportFailure(error, target.redacted);
+      throw transportFailure(error, target.redacted, sourceName);
     } finally {
       clearTimeout(deadline);
       signal?.removeEventListener('abort', abortAttempt);
@@ -123,19 +130,30 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
       if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return { requested, target, response };
       response.data.destroy();
       if (redirects === MAX_REDIRECTS) {
-        throw new SourceError(`registry at ${requested.redacted} redirected more than ${MAX_REDIRECTS} times`, false, {
-          url: requested.redacted,
-          status: response.status,
-        });
+        throw new SourceError(
+          `${sourceName} at ${requested.redacted} redirected more than ${MAX_REDIRECTS} times`,
+          false,
+          {
+            url: requested.redacted,
+            status: response.status,
+          },
+        );
       }
-      target = redirectTarget(target, location, allowedHosts);
+      target = redirectTarget(target, location, allowedHosts, sourceName);
     }
   }
 
   /** Throws unless the answer is 2xx with an acceptable declared size. */
   function checkAnswer({ target, response }: Answer, metadata: SourceMetadata): void {
     if (response.status < 200 || response.status > 299) {
-      throw statusFailure(response.status, response.statusText, target.redacted, header(response, 'retry-after'));
+      throw statusFailure(
+        response.status,
+        response.statusText,
+        target.redacted,
+        header(response, 'retry-after'),
+        Date.now(),
+        sourceName,
+      );
     }
     if (metadata.contentLength !== undefined && metadata.contentLength > maxBodyBytes) {
       throw new SourceError(
@@ -184,6 +202,7 @@ export function createHttpSource(options: HttpSourceOptions = {}): RegistrySourc
       abortWith(signal, wire);
       const body = await openDecodedBody(wire, {
         url: target.redacted,
+        sourceName,
         contentEncoding: header(response, 'content-encoding'),
         contentType: metadata.contentType,
         maxBytes: maxBodyBytes,

@@ -67,12 +67,13 @@ export function redirectTarget(
   from: RequestTarget,
   location: string,
   allowedHosts: readonly string[] | undefined,
+  sourceName = 'registry',
 ): RequestTarget {
   let resolved: string;
   try {
     resolved = new URL(location, from.url).href;
   } catch {
-    throw new SourceError(`registry at ${from.redacted} redirected to an invalid URL`, false, {
+    throw new SourceError(`${sourceName} at ${from.redacted} redirected to an invalid URL`, false, {
       url: from.redacted,
     });
   }

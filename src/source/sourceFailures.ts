@@ -29,12 +29,13 @@ export function statusFailure(
   url: string,
   retryAfter: string | undefined,
   now: number = Date.now(),
+  sourceName = 'registry',
 ): SourceError {
   const retryable = isRetryableStatus(status);
   const retryAfterMs = retryable ? parseRetryAfterMs(retryAfter, now) : undefined;
   const reason = statusText || STATUS_CODES[status] || 'Unknown Status';
   const hint = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
-  return new SourceError(`registry returned ${status} ${reason} for ${url}${hint}`, retryable, {
+  return new SourceError(`${sourceName} returned ${status} ${reason} for ${url}${hint}`, retryable, {
     url,
     status,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
@@ -46,14 +47,14 @@ export function statusFailure(
  * system error is kept as the cause: the HTTP client's own error carries the
  * request configuration, credentials included.
  */
-export function transportFailure(error: unknown, url: string): SourceError {
+export function transportFailure(error: unknown, url: string, sourceName = 'registry'): SourceError {
   const code = errorCode(error);
   const hungUp = error instanceof Error && /socket hang up/i.test(error.message);
   const retryable = hungUp || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code));
   const what = code ?? (hungUp ? 'socket hang up' : 'unknown network error');
   const systemError = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   return new SourceError(
-    `could not reach registry at ${url}: ${what}`,
+    `could not reach ${sourceName} at ${url}: ${what}`,
     retryable,
     { url },
     systemError ? { cause: systemError } : undefined,

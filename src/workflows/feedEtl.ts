@@ -28,7 +28,7 @@ const BACKOFF_MAX_MS = 120_000;
 /** A Retry-After longer than this fails the feed instead of holding the run up. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
 /** Pages per run of the workflow before it continues as new, keeping its history short. */
-export const PAGES_PER_RUN = 500;
+export const PAGES_PER_RUN = 100;
 
 /** A feed that cannot be fetched: the message says why, for the feed's health. */
 class FeedFailure extends Error {}

@@ -27,6 +27,8 @@ type Stubs = ChargePointsActivities & Pick<Activities, 'publishChargePoints'> & 
 type Script = {
   catalogue: FeedDefinition[];
   maxConcurrency?: number;
+  /** How long each fetch takes, so overlapping children show in the log. */
+  fetchMs?: number;
   /** Page `page` of feed `feedId`, attempt `attempt` (1-based, per page). */
   page?: (
     feedId: string,
@@ -103,8 +105,7 @@ const stubs: Stubs = {
     const call: Call = { activity: 'fetchFeedPage', feedId: input.feed.id, page: input.page, at: Date.now() };
     log.push(call);
     try {
-      // Long enough for overlapping children to show in the log.
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (script.fetchMs) await new Promise((resolve) => setTimeout(resolve, script.fetchMs));
       return script.page ? script.page(input.feed.id, input.page, attempt, input) : fetched(input);
     } finally {
       call.done = Date.now();
@@ -220,7 +221,7 @@ describe('chargePointsEtl branches on stub activities', () => {
       feed('c1', 'http://c.test/2'),
       feed('b2', 'http://b.test/2'),
     ];
-    const { report, log, progress } = await run({ catalogue, maxConcurrency: 2 });
+    const { report, log, progress } = await run({ catalogue, maxConcurrency: 2, fetchMs: 50 });
     expect(report!.feeds.map((f) => [f.id, f.status])).toEqual([
       ['a1', 'ok'],
       ['b1', 'ok'],
@@ -386,19 +387,35 @@ describe('chargePointsEtl branches on stub activities', () => {
     expect(log.map((call) => call.activity)).not.toContain('mergeFeeds');
   });
 
-  it(`continues a feed of more than ${PAGES_PER_RUN} pages as new, without losing its count or its loop guard`, async () => {
+  it(`continues a feed of more than ${PAGES_PER_RUN} pages as new, keeping its counts and its loop guard`, async () => {
     const pages = PAGES_PER_RUN + 2;
     const { report, workflowId } = await run({
-      catalogue: [feed('long', 'http://long.test/')],
-      page: (_id, page, _attempt, input) =>
-        fetched(input, { items: 1, nextUrl: page < pages ? `http://long.test/?page=${page + 1}` : undefined }),
+      catalogue: [feed('long', 'http://long.test/'), feed('loops-late', 'http://late.test/')],
+      maxConcurrency: 2,
+      page: (id, page, _attempt, input) => {
+        // loops-late points back, after continuing as new, at a page its first run fetched.
+        if (id === 'loops-late' && page === PAGES_PER_RUN + 1)
+          return fetched(input, { items: 1, nextUrl: 'http://late.test/?page=100' });
+        const next =
+          id === 'long' && page === pages
+            ? undefined
+            : `http://${id === 'long' ? 'long' : 'late'}.test/?page=${page + 1}`;
+        return fetched(input, { items: 1, nextUrl: next });
+      },
     });
-    expect(report!.feeds[0]).toMatchObject({ status: 'ok', pages });
+    expect(report!.feeds[0]).toMatchObject({ status: 'ok', pages, bytes: pages * 1_000 });
+    expect(report!.feeds[1]).toMatchObject({ status: 'failed', pages: PAGES_PER_RUN + 1 });
+    expect(report!.feeds[1].lastError).toMatch(
+      /^feed loops-late: paging loop: the next page http:\/\/late\.test\/\?page=100 was already fetched \(after 101 pages\)/,
+    );
     // The child's first run, as the parent started it, ended by continuing as new.
     const parentHistory = await client.workflow.getHandle(workflowId).fetchHistory();
-    const started = parentHistory.events!.find((event) => event.childWorkflowExecutionStartedEventAttributes);
+    const started = parentHistory.events!.find(
+      (event) =>
+        event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === `${workflowId}-feed-long`,
+    );
     const firstRunId = started!.childWorkflowExecutionStartedEventAttributes!.workflowExecution!.runId!;
     const firstRun = await client.workflow.getHandle(`${workflowId}-feed-long`, firstRunId).fetchHistory();
     expect(firstRun.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
-  }, 120_000);
+  }, 60_000);
 });

@@ -17,6 +17,11 @@ export function captureLine(source: string, line: string): void {
   lines.push(`[${source}] ${line}`);
 }
 
+/** The lines captured so far in the current test, for tests that search the logs. */
+export function capturedLines(): readonly string[] {
+  return lines;
+}
+
 /** Keeps a child process's output (its stdout or stderr) line by line, labelled `source`. */
 export function captureStream(source: string, stream: Readable): void {
   let partial = '';

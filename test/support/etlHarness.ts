@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
+import type { ChargePointsActivityDeps } from '../../src/activities/chargePoints';
 import { loadConfig, type AppConfig } from '../../src/config';
+import type { ChargePointsEtlInput } from '../../src/domain/chargePointsRun';
 import type { ChargerEtlInput } from '../../src/domain/runReport';
 import { createEtlWorker } from '../../src/etlWorker';
 import { minioEnvironment } from '../../src/services/minioServer';
-import type { chargerEtl } from '../../src/workflows';
-import { CHARGER_ETL_WORKFLOW } from '../../src/workflows/definitions';
+import type { chargePointsEtl, chargerEtl } from '../../src/workflows';
+import { CHARGE_POINTS_ETL_WORKFLOW, CHARGER_ETL_WORKFLOW } from '../../src/workflows/definitions';
 import { sharedMinio, sharedTemporal } from './services';
 
 export interface EtlHarness {
@@ -17,6 +19,11 @@ export interface EtlHarness {
   taskQueue: string;
   /** Starts chargerEtl on the harness's task queue. */
   start(input: ChargerEtlInput, workflowId?: string): Promise<WorkflowHandleWithFirstExecutionRunId<typeof chargerEtl>>;
+  /** Starts chargePointsEtl on the harness's task queue. */
+  startChargePoints(
+    input: ChargePointsEtlInput,
+    workflowId?: string,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof chargePointsEtl>>;
   stop(): Promise<void>;
 }
 
@@ -28,7 +35,10 @@ export interface EtlHarness {
  */
 export async function startEtlHarness(
   env: Record<string, string> = {},
-  options: { activityDeps?: (config: AppConfig) => ActivityDeps } = {},
+  options: {
+    activityDeps?: (config: AppConfig) => ActivityDeps;
+    chargePointsDeps?: (config: AppConfig) => ChargePointsActivityDeps;
+  } = {},
 ): Promise<EtlHarness> {
   const temporal = sharedTemporal();
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
@@ -49,6 +59,7 @@ export async function startEtlHarness(
     config,
     connection: nativeConnection,
     activityDeps: options.activityDeps?.(config),
+    chargePointsDeps: options.chargePointsDeps?.(config),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
@@ -60,6 +71,12 @@ export async function startEtlHarness(
     taskQueue,
     start: (input, workflowId = `test-${randomBytes(6).toString('hex')}`) =>
       client.workflow.start<typeof chargerEtl>(CHARGER_ETL_WORKFLOW, { taskQueue, workflowId, args: [input] }),
+    startChargePoints: (input, workflowId = `test-${randomBytes(6).toString('hex')}`) =>
+      client.workflow.start<typeof chargePointsEtl>(CHARGE_POINTS_ETL_WORKFLOW, {
+        taskQueue,
+        workflowId,
+        args: [input],
+      }),
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

@@ -1,6 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { FaultyRegistry, type DynamicAnswer, type Fault, type RecordedRequest } from './faultyRegistry';
-import { recordedBody, recordedExchange } from './openDataFixtures';
+import { FaultyRegistry, type Fault, type RecordedRequest } from './faultyRegistry';
+import {
+  linkPages,
+  offsetPages,
+  recordedSampleFeeds,
+  singleResponse,
+  type FeedReplier,
+} from '../../src/demo/sampleFeeds';
+import { recordedBody } from './openDataFixtures';
 
 /** The credential a feed route demands: a query parameter, or a header with exactly this value. */
 export type RequiredCredential = { query: string; secret: string } | { header: string; value: string };
@@ -47,32 +54,14 @@ export class FeedServer {
     return this.server.close();
   }
 
-  /**
-   * char.gy's style: page n at `path?offset=<items before it>`, each but the last
-   * with `Link: <next>; rel="next"`, all with
-   * X-Total-Count and X-Limit (the largest page).
-   */
+  /** char.gy's style: Link rel="next" pages at `?offset=`, with X-Total-Count and X-Limit (see linkPages). */
   serveLinkPages(path: string, pages: Buffer[], options: RouteOptions = {}): void {
-    const paged = pagesWithOffsets(pages);
-    this.serve(path, options, (url) => {
-      const index = paged.findIndex((page) => page.offset === Number(url.searchParams.get('offset') ?? 0));
-      if (index < 0) return { refusal: { status: 400, body: '{"status_code":2001,"status_message":"bad offset"}' } };
-      const next = paged[index + 1];
-      const link: Record<string, string> =
-        next === undefined ? {} : { Link: `<${this.url(`${path}?offset=${next.offset}`)}>; rel="next"` };
-      return { fixture: { body: paged[index].body, headers: { ...link, ...countHeaders(paged) } } };
-    });
+    this.serve(path, options, linkPages(pages));
   }
 
   /** OCPI offset paging: `?offset=&limit=` chooses the page; X-Total-Count and X-Limit say how many, no Link. */
   serveOffsetPages(path: string, pages: Buffer[], options: RouteOptions = {}): void {
-    const paged = pagesWithOffsets(pages);
-    this.serve(path, options, (url) => {
-      const page = paged.find((candidate) => candidate.offset === Number(url.searchParams.get('offset') ?? 0));
-      if (page === undefined)
-        return { refusal: { status: 400, body: '{"status_code":2001,"status_message":"bad offset"}' } };
-      return { fixture: { body: page.body, headers: countHeaders(paged) } };
-    });
+    this.serve(path, options, offsetPages(pages));
   }
 
   /** One response, whatever the query, with the headers given (GeniePoint's X-Limit 0, Mer's WordPress Link, …). */
@@ -81,15 +70,19 @@ export class FeedServer {
     body: Buffer | string,
     options: RouteOptions & { headers?: Record<string, string> } = {},
   ): void {
-    this.serve(path, options, () => ({ fixture: { body, headers: options.headers } }));
+    this.serve(path, options, singleResponse(body, options.headers));
   }
 
-  private serve(path: string, options: RouteOptions, answer: (url: URL) => DynamicAnswer): void {
-    this.server.serveDynamic(path, (url, headers) =>
-      credentialPresent(options.requires, url, headers)
-        ? answer(url)
-        : { refusal: { status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' } },
-    );
+  /** Serves `path` with `reply`, refusing with 401 a request without the credential `options.requires` names. */
+  serve(path: string, options: RouteOptions, reply: FeedReplier): void {
+    this.server.serveDynamic(path, (url, headers) => {
+      if (!credentialPresent(options.requires, url, headers))
+        return { refusal: { status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' } };
+      const { status, body, headers: replyHeaders } = reply(url);
+      return status === 200
+        ? { fixture: { body: Buffer.from(body), headers: replyHeaders } }
+        : { refusal: { status, body, headers: replyHeaders } };
+    });
   }
 }
 
@@ -97,27 +90,6 @@ function credentialPresent(required: RequiredCredential | undefined, url: URL, h
   if (required === undefined) return true;
   if ('query' in required) return url.searchParams.get(required.query) === required.secret;
   return headers[required.header.toLowerCase()] === required.value;
-}
-
-interface OffsetPage {
-  body: Buffer;
-  offset: number;
-  items: number;
-}
-
-function pagesWithOffsets(pages: Buffer[]): OffsetPage[] {
-  let offset = 0;
-  return pages.map((body) => {
-    const items = (JSON.parse(body.toString('utf8')) as { data: unknown[] }).data.length;
-    const page = { body, offset, items };
-    offset += items;
-    return page;
-  });
-}
-
-function countHeaders(pages: OffsetPage[]): Record<string, string> {
-  const total = pages.reduce((sum, page) => sum + page.items, 0);
-  return { 'X-Total-Count': String(total), 'X-Limit': String(Math.max(...pages.map((page) => page.items))) };
 }
 
 /** An OCPI envelope's `data` split into pages of `perPage` Locations, each a copy of the envelope. */
@@ -143,42 +115,27 @@ export interface FeedSecrets {
  * wants `apiKey` in the query, read from JOLT_API_KEY; the Token feed reads ECO_TOKEN.
  */
 export function serveRecordedFeeds(server: FeedServer, secrets: FeedSecrets): Record<string, unknown>[] {
-  server.serveLinkPages('/chargy/locations', [
-    recordedBody('chargy/locations_page1.json'),
-    recordedBody('chargy/locations_page2.json'),
-  ]);
-  const genie = recordedExchange('geniepoint/locations_page1.json').response.headers;
-  server.serveResponse('/geniepoint/locations', recordedBody('geniepoint/locations_page1.json'), {
-    headers: { 'X-Total-Count': genie['x-total-count'], 'X-Limit': genie['x-limit'] },
+  const joltAuth: RequiredCredential = { query: 'apiKey', secret: secrets.joltApiKey };
+  const entries: Record<string, unknown>[] = recordedSampleFeeds().map((feed) => {
+    const jolt = feed.id === 'jolt';
+    server.serve(feed.path, jolt ? { requires: joltAuth } : {}, feed.reply);
+    return {
+      id: feed.id,
+      name: feed.name,
+      url: server.url(feed.path),
+      ...(jolt && { auth: { query: 'apiKey', secretEnv: 'JOLT_API_KEY' } }),
+      minIntervalMs: 0,
+    };
   });
-  server.serveResponse('/mer/data', recordedBody('mer_uk/data.json'), {
-    headers: { Link: recordedExchange('mer_uk/data.json').response.headers.link },
-  });
-  server.serveResponse('/jolt/locations', recordedBody('jolt/locations.json'), {
-    requires: { query: 'apiKey', secret: secrets.joltApiKey },
-  });
-  const cps = recordedBody('chargeplace_scotland/locations_page1.json');
-  server.serveOffsetPages('/cps/locations/2463', [cps]);
-  server.serveOffsetPages('/eco/locations', splitEnvelope(cps, 4), {
-    requires: { header: 'Authorization', value: `Token ${secrets.ecoToken}` },
-  });
+  server.serveOffsetPages(
+    '/eco/locations',
+    splitEnvelope(recordedBody('chargeplace_scotland/locations_page1.json'), 4),
+    {
+      requires: { header: 'Authorization', value: `Token ${secrets.ecoToken}` },
+    },
+  );
   return [
-    { id: 'chargy', name: 'char.gy', url: server.url('/chargy/locations'), minIntervalMs: 0 },
-    { id: 'geniepoint', name: 'GeniePoint', url: server.url('/geniepoint/locations'), minIntervalMs: 0 },
-    { id: 'mer_uk', name: 'Mer UK', url: server.url('/mer/data'), minIntervalMs: 0 },
-    {
-      id: 'jolt',
-      name: 'Jolt',
-      url: server.url('/jolt/locations'),
-      auth: { query: 'apiKey', secretEnv: 'JOLT_API_KEY' },
-      minIntervalMs: 0,
-    },
-    {
-      id: 'chargeplace_scotland',
-      name: 'ChargePlace Scotland',
-      url: server.url('/cps/locations/2463'),
-      minIntervalMs: 0,
-    },
+    ...entries,
     {
       id: 'eco',
       name: 'Eco feed',

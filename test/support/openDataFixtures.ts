@@ -1,26 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-/** The recorded open-data feed responses (see test/fixtures/open-data/README.md). */
-export const OPEN_DATA_FIXTURES = join(__dirname, '..', 'fixtures', 'open-data');
-
-/** One recorded HTTP exchange of a feed. */
-export interface RecordedExchange {
-  request: { method: string; url: string };
-  response: { status_code: number; headers: Record<string, string>; body: unknown };
-}
-
-export function recordedExchange(path: string): RecordedExchange {
-  return JSON.parse(readFileSync(join(OPEN_DATA_FIXTURES, path), 'utf8')) as RecordedExchange;
-}
-
-/**
- * The response body of a recorded exchange as the feed sent it: the fixture holds it
- * as parsed JSON, so it is serialised again (the same JSON value as the original bytes).
- */
-export function recordedBody(path: string): Buffer {
-  return Buffer.from(JSON.stringify(recordedExchange(path).response.body), 'utf8');
-}
+/** The recorded open-data feed responses live in assets/open-data/ (the demo serves them too). */
+export {
+  RECORDED_FEEDS_DIR as OPEN_DATA_FIXTURES,
+  recordedBody,
+  recordedExchange,
+  type RecordedExchange,
+} from '../../src/demo/recordedFeeds';
 
 /** charge_points_UK.csv of chargy/locations_page1.json then locations_page2.json, fallback name char.gy (fixture README). */
 export const CHARGY_EXPECTED_CSV =

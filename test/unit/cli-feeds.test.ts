@@ -51,7 +51,7 @@ describe('uk-chargers feeds', () => {
     expect(byId.gone).toEqual({
       id: 'gone',
       outcome: 'failed',
-      error: `registry returned 404 Not Found for ${server.url('/gone/locations')}`,
+      error: `feed gone returned 404 Not Found for ${server.url('/gone/locations')}`,
     });
     expect(result.stdout + result.stderr).not.toContain('SENTINEL');
     expect(server.requests.some((request) => request.url === `/jolt/locations?apiKey=${JOLT_KEY}`)).toBe(true);

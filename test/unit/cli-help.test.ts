@@ -51,10 +51,19 @@ describe('the CLI surface', () => {
       expect(argument.description.length, argument.name()).toBeGreaterThan(5);
   });
 
-  it('keeps run, transform and demo flags as they were, with --no-wait added to run and --format, --operator to transform', () => {
+  it('keeps run, transform and demo flags as they were, with --no-wait, --dataset and --feed added to run and --format, --operator to transform', () => {
     const flags = (name: string): string[] =>
       leaves.find((leaf) => leaf.name === name)!.command.options.map((option) => option.long!);
-    expect(flags('run')).toEqual(['--source-url', '--destination', '--force', '--workflow-id', '--json', '--no-wait']);
+    expect(flags('run')).toEqual([
+      '--source-url',
+      '--destination',
+      '--force',
+      '--workflow-id',
+      '--json',
+      '--no-wait',
+      '--dataset',
+      '--feed',
+    ]);
     expect(flags('transform')).toEqual(['--input', '--output', '--json', '--format', '--operator']);
     expect(flags('demo')).toEqual(['--destination', '--keep-running', '--no-keep-running', '--json']);
   });

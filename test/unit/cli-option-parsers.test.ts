@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import {
+  collectValues,
+  parseDataset,
   parseDestinationOption,
   parseDuration,
   parseInstant,
@@ -57,5 +59,26 @@ describe('other option values', () => {
     expect(() => parseSourceUrl('not a url')).toThrow(InvalidArgumentError);
     expect(parseDestinationOption('s3://bucket/ev/')).toBe('s3://bucket/ev/');
     expect(() => parseDestinationOption('gs://bucket')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('parseDataset', () => {
+  it('reads the two dataset names', () => {
+    expect(parseDataset('charger-models')).toBe('charger-models');
+    expect(parseDataset('charge-points')).toBe('charge-points');
+  });
+
+  it('refuses anything else, naming both', () => {
+    for (const bad of ['', 'charge_points', 'ChargePoints', 'ncr', 'charger-models,charge-points']) {
+      expect(() => parseDataset(bad), bad).toThrow(
+        new InvalidArgumentError('expected charger-models or charge-points.'),
+      );
+    }
+  });
+});
+
+describe('collectValues', () => {
+  it('collects a repeated option in the order given', () => {
+    expect(collectValues('b', collectValues('a'))).toEqual(['a', 'b']);
   });
 });

@@ -5,10 +5,13 @@ import {
   formatRunStatus,
   formatTable,
   runFacts,
+  runTable,
   runTableRow,
+  withChargePointsReport,
   withReport,
   type RunStatus,
 } from '../../src/cli/runFacts';
+import type { ChargePointsReport } from '../../src/domain/chargePointsRun';
 import type { RunReport } from '../../src/domain/runReport';
 import { progressLine } from '../../src/cli/runWorkflow';
 
@@ -58,6 +61,8 @@ describe('runFacts', () => {
       published: true,
       unchanged: false,
       publishReason: 'passes the publish guard',
+      dataset: 'charger-models',
+      feeds: null,
     });
   });
 
@@ -197,5 +202,132 @@ describe("run's live progress line", () => {
     expect(progressLine(retrying)).toBe(
       'stage checkStatus · attempt 5 · last failure: registry at https://reg.test/ncr could not be reached (getaddrinfo ENOTFOUND reg.test)',
     );
+  });
+});
+
+describe('charge-points runs in list and status', () => {
+  const chargePoints = execution({
+    type: 'chargePointsEtl',
+    workflowId: 'uk-chargers-charge-points-20250131T060000Z',
+    memo: {
+      source: 'open-data feeds',
+      dataset: 'charge_points_UK',
+      rows: 40,
+      outcome: 'published',
+      published: true,
+      unchanged: false,
+      publishReason: 'passes the publish guard',
+      feeds: { ok: 8, stale: 1, failed: 1 },
+    },
+  });
+
+  it('reads the dataset from the workflow type and the feeds summary from the memo', () => {
+    expect(runFacts(chargePoints)).toMatchObject({ dataset: 'charge-points', feeds: { ok: 8, stale: 1, failed: 1 } });
+    expect(runFacts(execution({ type: 'feedEtl' })).dataset).toBeNull();
+  });
+
+  it('lists charger-models runs as before, and adds DATASET and FEEDS columns when a charge-points run is listed', () => {
+    const models = runFacts(execution());
+    expect(runTable([models])).toEqual([
+      ['WORKFLOW ID', 'STATUS', 'STARTED', 'DURATION', 'OUTCOME', 'ROWS', 'SOURCE'],
+      runTableRow(models),
+    ]);
+    expect(runTable([runFacts(chargePoints), models])).toEqual([
+      ['WORKFLOW ID', 'DATASET', 'STATUS', 'STARTED', 'DURATION', 'OUTCOME', 'ROWS', 'FEEDS', 'SOURCE'],
+      [
+        'uk-chargers-charge-points-20250131T060000Z',
+        'charge-points',
+        'COMPLETED',
+        '2025-01-31T06:00:03Z',
+        '1m30s',
+        'published',
+        '40',
+        '8 ok, 1 stale, 1 failed',
+        'open-data feeds',
+      ],
+      [
+        'uk-chargers-daily-2025-01-31T06:00:00Z',
+        'charger-models',
+        'COMPLETED',
+        '2025-01-31T06:00:03Z',
+        '1m30s',
+        'published',
+        '1234',
+        '-',
+        'https://reg.test/ncr',
+      ],
+    ]);
+  });
+
+  it('status of a running charge-points run shows its stage, feeds done and each running child with its activity', () => {
+    const status: RunStatus = {
+      run: runFacts(
+        execution({
+          type: 'chargePointsEtl',
+          workflowId: 'cp',
+          status: { code: 1, name: 'RUNNING' },
+          closeTime: undefined,
+          memo: { source: 'open-data feeds', dataset: 'charge_points_UK' },
+          typedSearchAttributes: new TypedSearchAttributes(),
+        }),
+        new Date('2025-01-31T06:00:13Z'),
+      ),
+      progress: null,
+      progressUnavailable: null,
+      pendingActivities: [],
+      failure: null,
+      webUiUrl: null,
+      chargePointsProgress: { stage: 'feeds', feeds: { ok: 1 }, running: ['chargy', 'jolt'], total: 3 },
+      runningFeeds: [
+        {
+          feed: 'chargy',
+          workflowId: 'cp-feed-chargy',
+          pendingActivities: [
+            {
+              activity: 'fetchFeedPage',
+              state: 'SCHEDULED',
+              attempt: 2,
+              maximumAttempts: 0,
+              lastFailure: 'GET http://feeds.test/chargy answered 503',
+              progress: null,
+            },
+          ],
+        },
+        { feed: 'jolt', workflowId: 'cp-feed-jolt', pendingActivities: [] },
+      ],
+    };
+    expect(formatRunStatus(status).split('\n')).toEqual([
+      'run cp (run-1)',
+      '  status       RUNNING, started 2025-01-31T06:00:03.000Z, running for 10s',
+      '  task queue   uk-chargers',
+      '  dataset      charge-points (chargePointsEtl)',
+      '  source       open-data feeds',
+      '  stage        feeds · feeds 1 of 3 done (1 ok) · running chargy, jolt',
+      '  feed         chargy: fetchFeedPage scheduled, attempt 2, last failure: GET http://feeds.test/chargy answered 503',
+      '  feed         jolt: running, no activity pending',
+    ]);
+  });
+
+  it('status of a completed charge-points run gives its outcome and feeds, from its report', () => {
+    const report = {
+      stats: { rows: 9 },
+      published: true,
+      unchanged: false,
+      publishReason: 'passes the publish guard',
+      feeds: [{ status: 'ok' }, { status: 'failed' }],
+    } as ChargePointsReport;
+    const run = withChargePointsReport(runFacts(execution({ type: 'chargePointsEtl', memo: {} })), report);
+    const text = formatRunStatus({
+      run,
+      progress: null,
+      progressUnavailable: null,
+      pendingActivities: [],
+      failure: null,
+      webUiUrl: null,
+    });
+    expect(text).toContain(
+      '\n  outcome      published, 9 rows — passes the publish guard\n  feeds        1 ok, 1 failed',
+    );
+    expect(run.source).toBe('open-data feeds');
   });
 });

@@ -154,7 +154,7 @@ describe('feedSource against the recorded feeds', () => {
       (await rejection(source.fetchPage(feeds.get('eco')!, { store, key: 'pages/eco/1.json' }))).message,
     ];
     expect(messages[0]).toBe(
-      `registry returned 403 Forbidden for ${server.url('/jolt-echo/locations?apiKey=REDACTED')}`,
+      `feed echo returned 403 Forbidden for ${server.url('/jolt-echo/locations?apiKey=REDACTED')}`,
     );
     expect(messages.join('\n')).not.toContain('SENTINEL');
   });
@@ -188,7 +188,7 @@ describe('feedSource against the recorded feeds', () => {
     expect(unavailable).toMatchObject({ retryable: true, details: { status: 503, retryAfterMs: 2000 } });
     const notFound = (await rejection(source.fetchPage(chargy, { store, key: 'pages/c.json' }))) as SourceError;
     expect(notFound).toMatchObject({ retryable: false, details: { status: 404 } });
-    expect(notFound.message).toBe(`registry returned 404 Not Found for ${server.url('/chargy/locations')}`);
+    expect(notFound.message).toBe(`feed chargy returned 404 Not Found for ${server.url('/chargy/locations')}`);
     expect(await store.head('pages/c.json')).toBeUndefined();
   });
 

@@ -12,7 +12,7 @@ function transformBoth(feeds: FeedBodies[]) {
   return streamed;
 }
 
-describe('the recorded open-data feeds (expected outputs of test/fixtures/open-data/README.md)', () => {
+describe('the recorded open-data feeds (expected outputs of assets/open-data/README.md)', () => {
   it('keeps the attribution beside the data', () => {
     expect(readFileSync(join(OPEN_DATA_FIXTURES, 'README.md'), 'utf8')).toContain('Open Government Licence v3.0');
   });

@@ -71,6 +71,40 @@ describe('scheduleOptions', () => {
   });
 });
 
+describe('scheduleOptions for each dataset', () => {
+  it('starts chargerEtl for charger-models, as a schedule without a dataset does', () => {
+    expect(scheduleOptions({ ...settings, dataset: 'charger-models' }).action).toEqual(
+      scheduleOptions(settings).action,
+    );
+  });
+
+  it('starts chargePointsEtl with the charge-points input for charge-points', () => {
+    const options = scheduleOptions({
+      ...settings,
+      scheduleId: 'uk-chargers-charge-points-daily',
+      dataset: 'charge-points',
+      input: { feeds: ['chargy', 'mer_uk'], destination: 's3://bucket/ev/' },
+    });
+    expect(options.action).toEqual({
+      type: 'startWorkflow',
+      workflowType: 'chargePointsEtl',
+      taskQueue: 'uk-chargers',
+      workflowId: 'uk-chargers-charge-points-daily',
+      args: [{ feeds: ['chargy', 'mer_uk'], destination: 's3://bucket/ev/' }],
+    });
+  });
+
+  it('switches an existing schedule to the dataset create --update-if-exists names, and keeps it otherwise', () => {
+    const switched = applyScheduleChanges(described, {
+      dataset: 'charge-points',
+      input: { feeds: ['chargy'] },
+      resetInput: true,
+    });
+    expect(switched.action).toMatchObject({ workflowType: 'chargePointsEtl', args: [{ feeds: ['chargy'] }] });
+    expect(applyScheduleChanges(described, { overlap: 'skip' }).action.workflowType).toBe('chargerEtl');
+  });
+});
+
 describe('applyScheduleChanges', () => {
   it('keeps everything not given, including the paused state and its note', () => {
     const updated = applyScheduleChanges(described, { overlap: 'buffer-one' });

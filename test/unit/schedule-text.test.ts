@@ -101,7 +101,7 @@ describe('formatScheduleDescription', () => {
     expect(text.split('\n')).toEqual([
       'schedule uk-chargers-daily: active',
       '  spec         every 1d in UTC',
-      "  starts       chargerEtl on task queue uk-chargers, input {} (the worker's defaults)",
+      "  starts       chargerEtl (charger-models) on task queue uk-chargers, input {} (the worker's defaults)",
       '  policies     overlap skip, catch-up window 1h',
       '  actions      2 taken, 1 skipped by the overlap policy, 0 missed the catch-up window',
       '  recent       2025-01-02T00:00:01.000Z  uk-chargers-daily-2025-01-02T00:00:00Z',

@@ -11,6 +11,7 @@ import { describeTiming } from '../../schedules/scheduleText';
 import { CliError } from '../cliError';
 import { withClient } from '../temporalClient';
 import {
+  addDatasetOptions,
   addIdOption,
   addInputOptions,
   addPolicyOptions,
@@ -35,12 +36,13 @@ export function registerScheduleCreateCommand(schedule: Command): void {
   const command = schedule
     .command('create')
     .description(
-      'create the Temporal Schedule that starts chargerEtl runs unattended (one of --cron or --every is required)',
+      'create a Temporal Schedule that starts runs of a dataset unattended (one of --cron or --every is required)',
     );
   addIdOption(command);
   addTimingOptions(command, { timezoneDefault: 'UTC' });
   addPolicyOptions(command, { withDefaults: true });
   addInputOptions(command);
+  addDatasetOptions(command);
   command
     .option('--paused', 'create it paused: nothing runs until `schedule unpause`')
     .option(
@@ -52,6 +54,7 @@ export function registerScheduleCreateCommand(schedule: Command): void {
       '\nExamples:\n' +
         '  uk-chargers schedule create --cron "0 6 * * *" --timezone Europe/London\n' +
         '  uk-chargers schedule create --id uk-chargers-hourly --every 1h --jitter 5m --destination s3://bucket/ev/\n' +
+        '  uk-chargers schedule create --id uk-chargers-charge-points-daily --dataset charge-points --cron "0 5 * * *"\n' +
         '\nA schedule that already exists is left unchanged (exit code 1) unless --update-if-exists is given.\n' +
         SCHEDULE_HELP_FOOTER,
     )
@@ -63,6 +66,7 @@ async function createSchedule(client: Client, config: AppConfig, options: Create
   if (!timing) throw new CliError('schedule create needs --cron "<expression>" or --every <duration>');
   const settings: ScheduleSettings = {
     scheduleId: options.id,
+    dataset: options.dataset,
     taskQueue: config.temporal.taskQueue,
     timing,
     timezone: options.timezone,
@@ -93,6 +97,7 @@ async function createSchedule(client: Client, config: AppConfig, options: Create
         jitterMs: settings.jitterMs ?? 0,
         overlap: settings.overlap,
         catchupWindowMs: settings.catchupWindowMs,
+        dataset: settings.dataset,
         input: settings.input,
         resetInput: true,
         taskQueue: settings.taskQueue,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { webUiScheduleUrl } from '../../config';
 import { overlapPolicyName } from '../../schedules/scheduleDefinition';
 import { describeTiming, formatScheduleDescription } from '../../schedules/scheduleText';
+import { datasetOfWorkflowType } from '../../workflows/datasets';
 import { withClient } from '../temporalClient';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
 
@@ -43,6 +44,7 @@ function describedAsJson(description: ScheduleDescription, webUiUrl: string | un
     overlap: overlapPolicyName(policies.overlap),
     catchupWindowMs: policies.catchupWindow,
     workflowType: action.workflowType,
+    dataset: datasetOfWorkflowType(action.workflowType) ?? null,
     taskQueue: action.taskQueue,
     input: action.args?.[0] ?? {},
     actionsTaken: info.numActionsTaken,

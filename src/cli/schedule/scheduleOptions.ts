@@ -1,15 +1,24 @@
 import { Option, type Command } from 'commander';
-import { inputCredentialsProblem, type ChargerEtlInput } from '../../domain/runReport';
+import { inputCredentialsProblem } from '../../domain/runReport';
 import {
   DEFAULT_CATCHUP_WINDOW_MS,
   DEFAULT_SCHEDULE_ID,
   OVERLAP_POLICIES,
   type OverlapPolicyName,
+  type ScheduledRunInput,
   type ScheduleTiming,
 } from '../../schedules/scheduleDefinition';
+import { DEFAULT_DATASET, type DatasetName } from '../../workflows/datasets';
 import { formatDuration } from '../../domain/duration';
 import { CliError } from '../cliError';
-import { parseDestinationOption, parseDuration, parseSourceUrl, parseTimeZone } from '../optionParsers';
+import {
+  collectValues,
+  parseDataset,
+  parseDestinationOption,
+  parseDuration,
+  parseSourceUrl,
+  parseTimeZone,
+} from '../optionParsers';
 
 /** The options the schedule subcommands share, defined once so their help reads the same everywhere. */
 
@@ -28,6 +37,9 @@ export interface PolicyOptions {
 export interface InputOptions {
   sourceUrl?: string;
   destination?: string;
+  /** Only `schedule create` has --dataset and --feed; the others keep the schedule's dataset. */
+  dataset?: DatasetName;
+  feed?: string[];
 }
 
 export function addIdOption(command: Command): Command {
@@ -88,6 +100,25 @@ export function addInputOptions(command: Command): Command {
     );
 }
 
+/** --dataset and --feed: which workflow a new schedule starts, and a charge-points schedule's feeds. */
+export function addDatasetOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--dataset <name>',
+        'charger-models (runs chargerEtl) or charge-points (runs chargePointsEtl over the feed catalogue)',
+      )
+        .argParser(parseDataset)
+        .default(DEFAULT_DATASET),
+    )
+    .addOption(
+      new Option(
+        '--feed <id>',
+        'charge-points only: the runs fetch this catalogue feed (repeat for more; default: every enabled feed)',
+      ).argParser(collectValues),
+    );
+}
+
 /** The timing given on the command line, if any (commander already refuses --cron with --every). */
 export function timingFrom(options: TimingOptions): ScheduleTiming | undefined {
   if (options.cron !== undefined) {
@@ -99,9 +130,20 @@ export function timingFrom(options: TimingOptions): ScheduleTiming | undefined {
 }
 
 /** The run input the options give; refused when it carries credentials, as the schedule stores it and every run's history repeats it. */
-export function inputFrom(options: InputOptions): ChargerEtlInput {
-  const input = { sourceUrl: options.sourceUrl, destination: options.destination };
-  const credentialsProblem = inputCredentialsProblem(input);
+export function inputFrom(options: InputOptions): ScheduledRunInput {
+  const chargePoints = options.dataset === 'charge-points';
+  if (chargePoints && options.sourceUrl !== undefined)
+    throw new CliError(
+      '--source-url is for --dataset charger-models; charge-points runs read the feed catalogue (FEEDS_FILE on the worker)',
+    );
+  if (!chargePoints && options.feed !== undefined) throw new CliError('--feed is for --dataset charge-points');
+  const input = chargePoints
+    ? { feeds: options.feed, destination: options.destination }
+    : { sourceUrl: options.sourceUrl, destination: options.destination };
+  const credentialsProblem = inputCredentialsProblem({
+    destination: options.destination,
+    sourceUrl: options.sourceUrl,
+  });
   if (credentialsProblem) throw new CliError(credentialsProblem);
   return input;
 }
