@@ -16,14 +16,77 @@ export interface EndToEndResult {
   direct: EndToEndRun[];
 }
 
+/** One chargePointsEtl run over the simulated feeds (bench/openDataBench.ts), on a fresh worker. */
+export interface OpenDataRun {
+  /** From starting the workflow to its result, through the client. */
+  seconds: number;
+  /** The worker process's VmHWM at the end of the run: its peak RSS. */
+  workerPeakRssMb: number;
+  /** The worker process's CPU time (user + system), warm-up and start-up included. */
+  workerCpuSeconds: number;
+  /** Its RSS once it polled (started, idle), and after the warm-up run. */
+  workerIdleRssMb: number;
+  workerWarmRssMb: number;
+  /** The highest RSS sampled (every 250 ms) during the measured run, and when (seconds into it): which stage holds the peak. */
+  sampledPeakRssMb: number;
+  sampledPeakAtSeconds: number;
+  /** Pages the feed servers answered during the measured run. */
+  pagesServed: number;
+  /** The workflow's own stage durations (its report). */
+  durationsMs: { feedsMs: number; mergeMs: number; uploadMs: number };
+  /** The feeds that took longest, fetch and normalise (the critical path's candidates). */
+  slowestFeeds: { id: string; pages: number; durationMs: number }[];
+  feedsOk: number;
+}
+
+/** The open-data pipeline at one size: 60 feeds holding `evses` EVSEs. */
+export interface OpenDataSizeResult {
+  evses: number;
+  feeds: number;
+  pages: number;
+  bytes: number;
+  locations: number;
+  evsesKept: number;
+  rows: number;
+  csvBytes: number;
+  /** The offline transform of the same bodies, in the bench process (the reference the runs are checked against). */
+  offlineSeconds: number;
+  runs: OpenDataRun[];
+}
+
+/** What bench/openDataBench.ts is given (one JSON argument). */
+export interface OpenDataBenchArgs {
+  /** Generated feed directories (each with its manifest.json), smallest first. */
+  directories: string[];
+  runs: number;
+  /** Where each size's catalogue and outputs go. */
+  dataDir: string;
+  /** When set, the worker writes a V8 CPU profile (--cpu-prof) of each run here. */
+  profileDir?: string;
+  /** Node options of the worker process (e.g. --max-semi-space-size=4), for memory experiments. */
+  workerNodeArgs: string[];
+}
+
+/** The parts of `npm run bench`; `--only` picks some. */
+export type BenchPart = 'transform' | 'huge-values' | 'e2e' | 'open-data';
+export const BENCH_PARTS: readonly BenchPart[] = ['transform', 'huge-values', 'e2e', 'open-data'];
+
 /** The options of `npm run bench`. */
 export interface BenchOptions {
+  /** The parts run: `--only`, less those turned off (`--no-e2e`, `--no-open-data`). */
+  parts: BenchPart[];
   sizes: number[];
   runs: number;
   seed: number;
   edgeRate: number;
-  e2e: boolean;
   e2eDevices: number;
+  /** EVSEs in all 60 simulated feeds, one size each. */
+  openDataEvses: number[];
+  openDataRuns: number;
+  /** Where the worker writes CPU profiles of the open-data runs, when set. */
+  openDataProfile?: string;
+  /** Extra Node options of the open-data worker process. */
+  workerNodeArgs: string[];
   dataDir: string;
   results: string;
 }
@@ -34,11 +97,14 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   options: BenchOptions;
   /** Cost of a transform of an empty registry (start-up): whole process, CLI and in-process runner. */
-  startup: { cliSeconds: number; cliPeakRssMb: number; inProcessSeconds: number };
+  startup?: { cliSeconds: number; cliPeakRssMb: number; inProcessSeconds: number };
+  /** Empty when the transform part was not run. */
   sizes: SizeResult[];
-  /** A device with one 300 MB string, in a field the transform reads and in one it ignores. */
+  /** A device with one 300 MB string, in a field the transform reads and in one it ignores; empty when not run. */
   hugeValues: HugeValueResult[];
   endToEnd?: EndToEndResult & { devices: number };
+  /** The open-data pipeline (chargePointsEtl) at each size. */
+  openData?: OpenDataSizeResult[];
   goals: GoalOutcome[];
   loadAverage: { start: number[]; end: number[] };
 }

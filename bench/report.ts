@@ -1,5 +1,14 @@
 import type { BenchResults, EndToEndResult } from './benchResults';
-import { best, bestTransformSeconds, marginalCosts, peakRss } from './goals';
+import type { OpenDataSizeResult } from './benchResults';
+import {
+  best,
+  bestOpenDataSeconds,
+  bestTransformSeconds,
+  marginalCosts,
+  openDataScaling,
+  peakRss,
+  workerPeakRss,
+} from './goals';
 import { fixed, markdownTable } from './table';
 
 /** The tables and goals of a benchmark run, as printed and pasted into BENCHMARKS.md. */
@@ -45,47 +54,55 @@ export function formatReport(results: BenchResults): string {
   const lines = [
     `${results.date}, ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGb} GB, Node ${results.machine.node}; ` +
       `load average ${results.loadAverage.start.map((load) => load.toFixed(1)).join(' ')} at start, ${results.loadAverage.end.map((load) => load.toFixed(1)).join(' ')} at end`,
-    `start-up (transform of an empty registry): CLI ${results.startup.cliSeconds.toFixed(2)} s and ${results.startup.cliPeakRssMb.toFixed(0)} MB, in-process runner ${results.startup.inProcessSeconds.toFixed(2)} s`,
-    '',
-    `transform (\`node dist/client.js transform\`) against read + JSON.parse, whole process, best of ${results.options.runs}:`,
-    '',
-    markdownTable(
-      [
-        'devices',
-        'MB',
-        'transform s',
-        'CPU s',
-        'MB/s',
-        'devices/s',
-        'peak RSS MB',
-        'JSON.parse s',
-        'CPU s',
-        'peak RSS MB',
-        'speed-up',
-        'rows',
-        'output verified against',
-      ],
-      comparison,
-    ),
-    '',
-    'the same code path without the CLI start-up (bench/transformRunner.cjs), for scaling: time inside the process; per device overall,',
-    'after the first 8 MiB (V8 warmed up), and marginal (the added time over the added devices since the previous size):',
-    '',
-    markdownTable(
-      [
-        'devices',
-        'transform s',
-        'process s',
-        'peak RSS MB',
-        'MB/s',
-        'µs/device',
-        'after 8 MiB',
-        'marginal µs/device',
-        'vs median',
-      ],
-      scaling,
-    ),
   ];
+  if (results.startup) {
+    lines.push(
+      `start-up (transform of an empty registry): CLI ${results.startup.cliSeconds.toFixed(2)} s and ${results.startup.cliPeakRssMb.toFixed(0)} MB, in-process runner ${results.startup.inProcessSeconds.toFixed(2)} s`,
+    );
+  }
+  if (results.sizes.length > 0) {
+    lines.push(
+      '',
+      `transform (\`node dist/client.js transform\`) against read + JSON.parse, whole process, best of ${results.options.runs}:`,
+      '',
+      markdownTable(
+        [
+          'devices',
+          'MB',
+          'transform s',
+          'CPU s',
+          'MB/s',
+          'devices/s',
+          'peak RSS MB',
+          'JSON.parse s',
+          'CPU s',
+          'peak RSS MB',
+          'speed-up',
+          'rows',
+          'output verified against',
+        ],
+        comparison,
+      ),
+      '',
+      'the same code path without the CLI start-up (bench/transformRunner.cjs), for scaling: time inside the process; per device overall,',
+      'after the first 8 MiB (V8 warmed up), and marginal (the added time over the added devices since the previous size):',
+      '',
+      markdownTable(
+        [
+          'devices',
+          'transform s',
+          'process s',
+          'peak RSS MB',
+          'MB/s',
+          'µs/device',
+          'after 8 MiB',
+          'marginal µs/device',
+          'vs median',
+        ],
+        scaling,
+      ),
+    );
+  }
   if (results.endToEnd) {
     const e2e = results.endToEnd;
     const arm = (name: string, runs: EndToEndResult['workflow']): string[] => {
@@ -111,10 +128,76 @@ export function formatReport(results: BenchResults): string {
       ),
     );
   }
+  if (results.openData) lines.push('', ...openDataTables(results.openData, results.options.openDataRuns));
   lines.push(
     '',
     'goals:',
     ...results.goals.map((goal) => `  ${goal.met ? 'MET    ' : 'NOT MET'} ${goal.goal}: ${goal.detail}`),
   );
   return lines.join('\n');
+}
+
+/** The open-data pipeline: per size, the best run's time, the worker's peak RSS and CPU, the stages, the slowest feeds. */
+function openDataTables(sizes: readonly OpenDataSizeResult[], runs: number): string[] {
+  const sorted = [...sizes].sort((a, b) => a.evses - b.evses);
+  const steps = openDataScaling(sorted);
+  const rows = sorted.map((size) => {
+    const fastest = size.runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const step = steps.find((candidate) => candidate.to === size.evses);
+    return [
+      String(size.evses),
+      String(size.locations),
+      String(size.pages),
+      fixed(size.bytes / 1e6, 0),
+      fixed(bestOpenDataSeconds(size), 1),
+      size.runs.map((run) => run.seconds.toFixed(1)).join(', '),
+      fixed(fastest.workerCpuSeconds, 1),
+      fixed(workerPeakRss(size), 0),
+      `${fixed(fastest.workerIdleRssMb, 0)} / ${fixed(fastest.workerWarmRssMb, 0)}`,
+      fixed(fastest.sampledPeakAtSeconds, 1),
+      fixed(fastest.durationsMs.feedsMs / 1000, 1),
+      fixed(fastest.durationsMs.mergeMs / 1000, 1),
+      fixed(fastest.durationsMs.uploadMs / 1000, 1),
+      String(size.evsesKept),
+      String(size.rows),
+      step ? `${fixed(step.timeRatio, 2)}× / ${fixed(step.sizeRatio, 0)}× = ${fixed(step.ratio, 2)}` : '–',
+    ];
+  });
+  const slowest = sorted.map((size) => {
+    const fastest = size.runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    return [
+      String(size.evses),
+      fastest.slowestFeeds
+        .map((feed) => `${feed.id} (${feed.pages} pages) ${fixed(feed.durationMs / 1000, 1)} s`)
+        .join(', '),
+      fixed(size.offlineSeconds, 1),
+    ];
+  });
+  return [
+    `open data: chargePointsEtl over 60 local feeds, one worker process, file destination; best of ${runs}, worker peak RSS the worst run's:`,
+    '',
+    markdownTable(
+      [
+        'EVSEs',
+        'Locations',
+        'pages',
+        'MB',
+        'best s',
+        'runs s',
+        'worker CPU s',
+        'worker peak RSS MB',
+        'idle / warm RSS MB',
+        'peak at s',
+        'feeds s',
+        'merge s',
+        'upload s',
+        'evsesKept',
+        'rows',
+        'time / size vs previous',
+      ],
+      rows,
+    ),
+    '',
+    markdownTable(['EVSEs', 'slowest feeds (fetch + normalise)', 'offline transform s'], slowest),
+  ];
 }
