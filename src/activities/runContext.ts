@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 
-/** The workflow run an activity works for; these activities only ever run inside chargerEtl. */
+/** The workflow run an activity works for: chargerEtl, chargePointsEtl or a feedEtl child. */
 export function currentRun(): { workflowId: string; runId: string; attempt: number } {
   const { info } = Context.current();
   const execution = info.workflowExecution;
