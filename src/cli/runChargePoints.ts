@@ -5,6 +5,7 @@ import { inputCredentialsProblem } from '../domain/runReport';
 import { CHARGE_POINTS_ETL_WORKFLOW, chargePointsProgressQuery } from '../workflows/definitions';
 import { chargePointsProgressLine } from './chargePointsProgress';
 import { CliError } from './cliError';
+import { pollProgress } from './progressPoller';
 import { runFailure, runStamp, type ProgressMode } from './runWorkflow';
 
 /** `uk-chargers-charge-points-20250131T060000Z`: sorts by start time and says what it is. */
@@ -49,30 +50,8 @@ export async function waitForChargePointsReport(
 }
 
 function watchChargePointsProgress(handle: WorkflowHandle, mode: 'live' | 'lines'): () => void {
-  let lastLine = '';
-  // One query at a time, and none drawn after stop(): a late answer must not redraw a cleared line.
-  let stopped = false;
-  let inFlight = false;
-  const timer = setInterval(() => {
-    if (inFlight) return;
-    inFlight = true;
-    handle
-      .query<ChargePointsProgress>(chargePointsProgressQuery)
-      .then((progress) => {
-        const line = chargePointsProgressLine(progress);
-        if (stopped || line === lastLine) return;
-        process.stderr.write(mode === 'live' ? `\r\x1b[2K${line}` : `${line}\n`);
-        lastLine = line;
-      })
-      // No worker answered yet, or a transient error of the server: the next tick tries again.
-      .catch(() => undefined)
-      .finally(() => {
-        inFlight = false;
-      });
-  }, 1_000);
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-    if (mode === 'live' && lastLine) process.stderr.write('\r\x1b[2K');
-  };
+  return pollProgress(async () => {
+    const line = chargePointsProgressLine(await handle.query<ChargePointsProgress>(chargePointsProgressQuery));
+    return { line, step: line };
+  }, mode);
 }

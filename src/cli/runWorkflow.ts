@@ -13,6 +13,7 @@ import { inputCredentialsProblem, type ChargerEtlInput, type RunReport } from '.
 import type { chargerEtl } from '../workflows';
 import { CHARGER_ETL_WORKFLOW } from '../workflows/definitions';
 import { CliError } from './cliError';
+import { pollProgress } from './progressPoller';
 import { activityCounters, pendingActivityFacts, type PendingActivityFacts } from './runFacts';
 
 export type EtlHandle = WorkflowHandle<typeof chargerEtl>;
@@ -64,43 +65,14 @@ export async function waitForReport(handle: EtlHandle, mode: ProgressMode, confi
 }
 
 function watchProgress(handle: EtlHandle, mode: 'live' | 'lines'): () => void {
-  let lastLine = '';
-  /** Stage and attempt: a line per step when not in a terminal. */
-  let lastStep = '';
   const payloadConverter = handle.client.options.loadedDataConverter.payloadConverter;
-  // One describe() at a time, and none drawn after stop(): a late answer must not redraw a cleared line.
-  let stopped = false;
-  let inFlight = false;
-  const timer = setInterval(() => {
-    if (inFlight) return;
-    inFlight = true;
-    handle
-      .describe()
-      .then((description) => {
-        // Between two activities nothing is pending: the last line still holds.
-        const [activity] = pendingActivityFacts(description, payloadConverter);
-        if (stopped || !activity) return;
-        const line = progressLine(activity);
-        const step = `${activity.activity}#${activity.attempt}`;
-        if (mode === 'live') {
-          if (line !== lastLine) process.stderr.write(`\r\x1b[2K${line}`);
-        } else if (step !== lastStep) {
-          process.stderr.write(`${line}\n`);
-        }
-        lastLine = line;
-        lastStep = step;
-      })
-      // A transient error of the server: the next tick tries again.
-      .catch(() => undefined)
-      .finally(() => {
-        inFlight = false;
-      });
-  }, 1_000);
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-    if (mode === 'live' && lastLine) process.stderr.write('\r\x1b[2K');
-  };
+  return pollProgress(async () => {
+    // Between two activities nothing is pending: the last line still holds.
+    const [activity] = pendingActivityFacts(await handle.describe(), payloadConverter);
+    if (!activity) return undefined;
+    // Stage and attempt: a line per step when not in a terminal.
+    return { line: progressLine(activity), step: `${activity.activity}#${activity.attempt}` };
+  }, mode);
 }
 
 /** `stage fetchData · attempt 3 · fetched 3.0 MiB · last failure: …`: the running activity, as the server knows it. */
