@@ -1,16 +1,12 @@
 import type { ChargePointsReport } from '../domain/chargePointsRun';
 import { formatFeedHealthTable } from './feedHealthTable';
 import { formatFeedsSummary, summariseFeeds } from './feedsSummary';
-import { formatBytes } from './report';
+import { formatBytes, publishOutcomeText } from './report';
 
 /** A charge-points run's report as an operator reads it in a terminal: outcome, counts, keys, then the feed-health table. */
 export function formatChargePointsReport(report: ChargePointsReport, webUiUrl: string | undefined): string {
   const { stats } = report;
-  const outcome = report.published
-    ? 'published'
-    : report.unchanged
-      ? 'unchanged (stable CSV left as it was)'
-      : 'not published';
+  const outcome = publishOutcomeText(report);
   const lines = [
     `run ${report.workflowId} (${report.runId}): ${outcome} — ${report.publishReason}`,
     `  feeds        ${formatFeedsSummary(summariseFeeds(report.feeds))} (of ${report.feeds.length})`,

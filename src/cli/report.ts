@@ -1,13 +1,15 @@
 import type { RunReport } from '../domain/runReport';
 
+/** What a run did to the stable key, in the report's first line; both datasets say it alike. */
+export function publishOutcomeText(report: { published: boolean; unchanged: boolean }): string {
+  if (report.published) return 'published';
+  return report.unchanged ? 'unchanged (stable CSV left as it was)' : 'not published';
+}
+
 /** The run report as an operator reads it in a terminal. */
 export function formatReport(report: RunReport, webUiUrl: string | undefined): string {
   const { stats } = report;
-  const outcome = report.published
-    ? 'published'
-    : report.unchanged
-      ? 'unchanged (stable CSV left as it was)'
-      : 'not published';
+  const outcome = publishOutcomeText(report);
   const lines = [
     `run ${report.workflowId} (${report.runId}): ${outcome} — ${report.publishReason}`,
     `  source       ${report.sourceUrl} (${formatBytes(report.rawBytes)})`,
