@@ -17,7 +17,8 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+# No scripts: `prepare` compiles the scanner's WebAssembly, which comes from the build stage instead.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 # 3. The runtime: compiled code, production node_modules, an unprivileged user.
 FROM ${NODE_IMAGE}
@@ -25,6 +26,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The scanner's WebAssembly (build/ncrDevice.wasm), found two levels above dist/transform/.
+COPY --from=build /app/build ./build
 # package.json gives the version recorded in every manifest; assets holds the demo's sample;
 # feeds holds the bundled feed catalogue, found two levels above dist/feeds/catalogue.js.
 COPY package.json ./

@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 import { domainImportRule, visibilityImportRule, workflowImportRule } from './eslint/workflowSafeImports.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'output/', 'bench/data/', 'coverage/', 'node_modules/', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/',
+      'build/',
+      'src/transform/assembly/',
+      'output/',
+      'bench/data/',
+      'coverage/',
+      'node_modules/',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,4 +1,35 @@
 import { PayloadError, TruncatedPayloadError } from '../domain/errors';
+import {
+  SPACE,
+  QUOTE,
+  COMMA,
+  MINUS,
+  PLUS,
+  POINT,
+  DIGIT_0,
+  COLON,
+  UPPER_E,
+  OPEN_BRACKET,
+  BACKSLASH,
+  CLOSE_BRACKET,
+  LOWER_E,
+  LOWER_F,
+  LOWER_N,
+  LOWER_T,
+  LOWER_U,
+  OPEN_BRACE,
+  CLOSE_BRACE,
+  BOM,
+  isWhitespace,
+  isDigit,
+  isHexDigit,
+  isSimpleEscape,
+  bytesEqual,
+  findStringStop,
+  decodeString,
+} from './jsonBytes';
+import { BAIL, DeviceFastPath } from './ncrDeviceFastPath';
+import { MAX_CAPTURED_STRING_BYTES, NCR_KEYS, type FieldValue, type TextFieldValue } from './ncrFields';
 import { isOversizedValue, MAX_FIELD_BYTES, OVERSIZED_VALUE } from './rules';
 
 /** Receives the devices of the top-level ChargeDevice array; DeviceAggregator implements it. */
@@ -97,62 +128,9 @@ const enum StringRole {
   CapturedValue,
 }
 
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const POINT = 0x2e;
-const SLASH = 0x2f;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const COLON = 0x3a;
-const UPPER_E = 0x45;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const LOWER_B = 0x62;
-const LOWER_E = 0x65;
-const LOWER_F = 0x66;
-const LOWER_N = 0x6e;
-const LOWER_R = 0x72;
-const LOWER_T = 0x74;
-const LOWER_U = 0x75;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const BOM = [0xef, 0xbb, 0xbf];
-
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
-
-function isWhitespace(c: number): boolean {
-  return c <= SPACE && (c === SPACE || c === LF || c === CR || c === TAB);
-}
-
-function isDigit(c: number): boolean {
-  return c >= DIGIT_0 && c <= DIGIT_9;
-}
-
-function isHexDigit(c: number): boolean {
-  return (c >= DIGIT_0 && c <= DIGIT_9) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
-}
-
-function isSimpleEscape(c: number): boolean {
-  return (
-    c === QUOTE ||
-    c === BACKSLASH ||
-    c === SLASH ||
-    c === LOWER_B ||
-    c === LOWER_F ||
-    c === LOWER_N ||
-    c === LOWER_R ||
-    c === LOWER_T
-  );
-}
 
 function isStringState(state: State): boolean {
   return state === State.String || state === State.StringEscape || state === State.StringUnicode;
@@ -183,16 +161,16 @@ function knownKeys(entries: [string, Target][]): KnownKeys {
 
 /** The keys that matter, per kind of object; every other key's value is only validated. */
 const KNOWN_KEYS: KnownKeys[] = [];
-KNOWN_KEYS[Role.Root] = knownKeys([['ChargeDevice', Target.Devices]]);
+KNOWN_KEYS[Role.Root] = knownKeys([[NCR_KEYS.devices, Target.Devices]]);
 KNOWN_KEYS[Role.Device] = knownKeys([
-  ['ChargeDeviceManufacturer', Target.Manufacturer],
-  ['LocationType', Target.LocationType],
-  ['ChargeDeviceModel', Target.Model],
-  ['DateUpdated', Target.DateUpdated],
-  ['ChargeDeviceLocation', Target.Location],
+  [NCR_KEYS.manufacturer, Target.Manufacturer],
+  [NCR_KEYS.locationType, Target.LocationType],
+  [NCR_KEYS.model, Target.Model],
+  [NCR_KEYS.dateUpdated, Target.DateUpdated],
+  [NCR_KEYS.location, Target.Location],
 ]);
-KNOWN_KEYS[Role.Location] = knownKeys([['Address', Target.Address]]);
-KNOWN_KEYS[Role.Address] = knownKeys([['PostCode', Target.PostCode]]);
+KNOWN_KEYS[Role.Location] = knownKeys([[NCR_KEYS.address, Target.Address]]);
+KNOWN_KEYS[Role.Address] = knownKeys([[NCR_KEYS.postcode, Target.PostCode]]);
 
 /** KNOWN_KEY_LENGTH[role * KEY_LENGTH_STRIDE + length] is 1 when a known key of that role has that UTF-8 length. */
 const KEY_LENGTH_STRIDE = 1 + Math.max(...KNOWN_KEYS.flatMap((known) => known.keys.map((key) => key.bytes.length)));
@@ -200,13 +178,6 @@ const KNOWN_KEY_LENGTH = new Uint8Array(KEY_LENGTH_STRIDE * (Role.OtherArray + 1
 KNOWN_KEYS.forEach((known, role) => {
   for (const key of known.keys) KNOWN_KEY_LENGTH[role * KEY_LENGTH_STRIDE + key.bytes.length] = 1;
 });
-
-/**
- * A captured string of more raw bytes than this decodes to more than MAX_FIELD_BYTES UTF-8
- * bytes: no character is written with more than six bytes (\u0041), and none decodes to
- * less than one. Shorter ones are decoded and measured.
- */
-const MAX_CAPTURED_STRING_BYTES = 6 * MAX_FIELD_BYTES;
 
 /** A key longer than this (six bytes per character, as in \u0041) cannot be one of the known keys. */
 const MAX_KNOWN_KEY_BYTES = 6 * Math.max(...KNOWN_KEYS.flatMap((known) => known.keys.map((key) => key.text.length)));
@@ -227,50 +198,6 @@ function describeValueStart(c: number): string {
   if (c === LOWER_N) return 'null';
   return 'a number';
 }
-
-function bytesEqual(buffer: Buffer, start: number, end: number, expected: Buffer): boolean {
-  if (end - start !== expected.length) return false;
-  for (let k = 0; k < expected.length; k++) if (buffer[start + k] !== expected[k]) return false;
-  return true;
-}
-
-/**
- * The index of the first '"', '\\' or control byte at or after i in chunk, or n.
- * Most of a payload is string content, so it tests four bytes at a time (SWAR),
- * read little-endian through `view` so that byte i is the lowest: a byte equal to
- * b gives a zero byte in x ^ bbbb, (y - 0x01010101) & ~y & 0x80808080 flags the
- * zero bytes of y, and (x - 0x20202020) & ~x & 0x80808080 the bytes below 0x20.
- * Borrows only spill upwards, so the lowest flag marks the first such byte.
- */
-function findStringStop(chunk: Buffer, view: DataView, i: number, n: number): number {
-  while (i + 4 <= n) {
-    const x = view.getInt32(i, true);
-    const quote = x ^ 0x22222222;
-    const backslash = x ^ 0x5c5c5c5c;
-    const flags =
-      (((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((x - 0x20202020) & ~x)) &
-      0x80808080;
-    if (flags !== 0) return i + ((31 - Math.clz32(flags & -flags)) >> 3);
-    i += 4;
-  }
-  while (i < n) {
-    const c = chunk[i];
-    if (c === QUOTE || c === BACKSLASH || c < SPACE) return i;
-    i++;
-  }
-  return n;
-}
-
-/** A string's content bytes decoded exactly as JSON.parse decodes them (escapes, lone surrogates). */
-function decodeString(buffer: Buffer, start: number, end: number, hasEscape: boolean): string {
-  const raw = buffer.toString('utf8', start, end);
-  return hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
-}
-
-/** A captured device field: see DeviceSink.addDevice. */
-type FieldValue = string | number | null | undefined | typeof OVERSIZED_VALUE;
-/** DateUpdated and PostCode: a number counts as null. */
-type TextFieldValue = string | null | undefined | typeof OVERSIZED_VALUE;
 
 export class NcrScanner {
   private state = State.Value;
@@ -310,6 +237,9 @@ export class NcrScanner {
   /** What the last top-level ChargeDevice value was ("an array" when usable); undefined when there was none. */
   private devicesKind: string | undefined;
   private topLevelKeys: string[] = [];
+
+  private readonly fastPath = new DeviceFastPath();
+  private fastPathEnd = 0;
 
   constructor(private readonly sink: DeviceSink) {}
 
@@ -455,6 +385,10 @@ export class NcrScanner {
           if (c === CLOSE_BRACKET && state === State.ValueOrArrayEnd) {
             this.target = Target.None;
             state = this.closeContainer(c, i);
+          } else if (c === OPEN_BRACE && this.target === Target.Device && this.scanWholeDevice(chunk, i)) {
+            i = this.fastPathEnd;
+            state = State.AfterValue;
+            break;
           } else {
             state = this.startValue(c, i, state === State.ValueOrArrayEnd ? "a value or ']'" : 'a value');
           }
@@ -499,6 +433,7 @@ export class NcrScanner {
         this.spill(chunk, this.captureStart, n);
       }
     }
+    this.fastPath.release();
     this.offset += n;
   }
 
@@ -610,6 +545,21 @@ export class NcrScanner {
     }
     this.state = state;
     return i;
+  }
+
+  /**
+   * A device that lies wholly in this chunk, read by the fast path (see
+   * ncrDeviceFastPath.ts): true when it did, its end in fastPathEnd; false, with
+   * nothing changed, when the device is to be read byte by byte.
+   */
+  private scanWholeDevice(chunk: Buffer, start: number): boolean {
+    const fast = this.fastPath;
+    const end = fast.scan(chunk, start);
+    if (end === BAIL) return false;
+    this.target = Target.None;
+    this.fastPathEnd = end;
+    this.sink.addDevice(fast.manufacturer, fast.locationType, fast.model, fast.postcode, fast.dateUpdated);
+    return true;
   }
 
   /** Checks the document is complete and is a registry payload; throws otherwise. */

@@ -167,10 +167,15 @@ describe('Dockerfile', () => {
     expect(Object.keys(dependencies)).toContain('yaml');
   });
 
+  it("ships the scanner's WebAssembly from the build stage beside dist/, where dist/transform looks for it", () => {
+    expect(stages.at(-1)!).toMatch(/^COPY --from=build \/app\/build \.\/build$/m);
+    expect(JSON.parse(read('package.json')).scripts.build).toContain('npm run build:wasm');
+  });
+
   it('leaves local build output and dependencies out of the build context', () => {
     const ignored = read('.dockerignore')
       .split('\n')
       .map((line) => line.trim());
-    for (const path of ['node_modules', 'dist', 'output', '.git']) expect(ignored).toContain(path);
+    for (const path of ['node_modules', 'dist', 'build', 'output', '.git']) expect(ignored).toContain(path);
   });
 });

@@ -181,7 +181,13 @@ const whitespace = fc.array(fc.constantFrom('', '', '', ' ', '\n', '\t', '\r\n  
   minLength: 1,
   maxLength: 8,
 });
-const chunkSizes = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 });
+// Small pieces split every token; large ones and the whole document put devices wholly in one chunk, where the
+// scanner reads them with its fast path (ncrDeviceFastPath.ts).
+const chunkSizes = fc.oneof(
+  fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }),
+  fc.array(fc.integer({ min: 41, max: 2048 }), { minLength: 1, maxLength: 4 }),
+  fc.constant([Number.MAX_SAFE_INTEGER]),
+);
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 function encode(document: JsonNode, spaces: readonly string[], withBom: boolean): Buffer {

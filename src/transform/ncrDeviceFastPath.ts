@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeString } from './jsonBytes';
+import type { FieldValue, TextFieldValue } from './ncrFields';
+import { isOversizedValue, OVERSIZED_VALUE } from './rules';
+
+/*
+ * The common case of a registry payload, fast: a whole device object inside one
+ * chunk, read by a WebAssembly recursive descent (assembly/ncrDevice.ts) that
+ * validates as strictly as the scanner does and finds the same five fields, 16
+ * bytes at a time inside strings. It never reports an error: at anything it does
+ * not handle (the chunk ending inside the device, an escape in a key, a value near
+ * the size limit, nesting deeper than 32, or any byte that is not valid JSON) it
+ * gives up, having changed nothing, and the scanner reads the device the slow way
+ * from its first byte. The scanner is the authority on what is valid and on where
+ * an error is; this only has to agree with it on what it accepts, which
+ * test/unit/transform-properties.test.ts checks against the JSON.parse reference
+ * under random chunking.
+ */
+
+/** Where `npm ci` (the prepare script) and `npm run build` compile it; two levels above src/transform and dist/transform. */
+export const DEVICE_WASM_PATH = join(__dirname, '..', '..', 'build', 'ncrDevice.wasm');
+
+/** Returned instead of an index: the fast path gave up. */
+export const BAIL = -1;
+
+interface DeviceExports {
+  memory: WebAssembly.Memory;
+  resultPointer(): number;
+  inputPointer(): number;
+  reserve(bytes: number): void;
+  scanDevice(start: number, length: number): number;
+}
+
+/** The field records' kinds, as assembly/ncrDevice.ts writes them. */
+const enum Kind {
+  Absent,
+  String,
+  EscapedString,
+  Number,
+  Other,
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function deviceModule(): WebAssembly.Module {
+  if (compiled === undefined) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(DEVICE_WASM_PATH);
+    } catch (error) {
+      throw new Error(
+        `cannot load the scanner's WebAssembly (${DEVICE_WASM_PATH}): ${(error as Error).message}; ` +
+          '`npm ci` or `npm run build` compiles it',
+        { cause: error },
+      );
+    }
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/** The device fields, as the scanner would have read them; valid after scan() returned an index. */
+export class DeviceFastPath {
+  manufacturer: FieldValue;
+  locationType: FieldValue;
+  model: FieldValue;
+  dateUpdated: TextFieldValue;
+  postcode: TextFieldValue;
+
+  private readonly wasm = new WebAssembly.Instance(deviceModule()).exports as unknown as DeviceExports;
+  /** The chunk last copied into the instance's memory, so each chunk is copied once. */
+  private loaded: Buffer | undefined;
+
+  /** Reads the device object whose '{' is at `start` of `chunk`; returns the index after its '}', or BAIL. */
+  scan(chunk: Buffer, start: number): number {
+    const wasm = this.wasm;
+    if (this.loaded !== chunk) {
+      wasm.reserve(chunk.length);
+      new Uint8Array(wasm.memory.buffer, wasm.inputPointer(), chunk.length).set(chunk);
+      this.loaded = chunk;
+    }
+    const end = wasm.scanDevice(start, chunk.length);
+    if (end === BAIL) return BAIL;
+    const fields = new Int32Array(wasm.memory.buffer, wasm.resultPointer(), 15);
+    this.manufacturer = fieldValue(chunk, fields, 0, true);
+    this.locationType = fieldValue(chunk, fields, 3, true);
+    this.model = fieldValue(chunk, fields, 6, true);
+    this.dateUpdated = fieldValue(chunk, fields, 9, false) as TextFieldValue;
+    this.postcode = fieldValue(chunk, fields, 12, false) as TextFieldValue;
+    return end;
+  }
+
+  /** Forgets the chunk: its buffer may be reused for other bytes. */
+  release(): void {
+    this.loaded = undefined;
+  }
+}
+
+/** A field record (kind, start, end at `at`) as the value the scanner would give: see DeviceSink.addDevice. */
+function fieldValue(chunk: Buffer, fields: Int32Array, at: number, numbersCount: boolean): FieldValue {
+  const start = fields[at + 1];
+  const end = fields[at + 2];
+  const kind = fields[at] as Kind;
+  switch (kind) {
+    case Kind.Absent:
+      return undefined;
+    case Kind.String:
+    case Kind.EscapedString: {
+      const text = decodeString(chunk, start, end, kind === Kind.EscapedString);
+      return isOversizedValue(text) ? OVERSIZED_VALUE : text;
+    }
+    case Kind.Number:
+      return numbersCount ? Number(chunk.toString('latin1', start, end)) : null;
+    case Kind.Other:
+      return null;
+  }
+}

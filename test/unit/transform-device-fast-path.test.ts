@@ -1,0 +1,76 @@
+import { describe, expect, it, vi } from 'vitest';
+import { BAIL, DeviceFastPath } from '../../src/transform/ncrDeviceFastPath';
+import { OVERSIZED_VALUE } from '../../src/transform/rules';
+import { SAMPLE_BYTES, SAMPLE_CSV, scanBytes } from './transform-helpers';
+
+const DEVICE =
+  '{"ChargeDeviceId":"a1","ChargeDeviceLocation":{"Latitude":"51.5","Address":{"Street":"x","PostCode":"rg1 2lu"}},' +
+  '"ChargeDeviceManufacturer":"APT","ChargeDeviceModel":12.5,"Connector":[{"RatedOutputkW":7,"Ok":true,"No":null}],' +
+  '"DateUpdated":"2020-01-03 10:00:00","LocationType":"Car park \\"A\\"","Flag":false}';
+
+function scanDevice(text: string, start = 0): { end: number; fast: DeviceFastPath } {
+  const fast = new DeviceFastPath();
+  return { end: fast.scan(Buffer.from(text), start), fast };
+}
+
+describe('the whole-device fast path', () => {
+  it('reads the five fields of a device as the scanner would, and ends after its brace', () => {
+    const { end, fast } = scanDevice(`${DEVICE},`);
+    expect(end).toBe(Buffer.byteLength(DEVICE));
+    expect([fast.manufacturer, fast.locationType, fast.model, fast.postcode, fast.dateUpdated]).toEqual([
+      'APT',
+      'Car park "A"',
+      12.5,
+      'rg1 2lu',
+      '2020-01-03 10:00:00',
+    ]);
+  });
+
+  it('gives absent fields as undefined, non-strings as null, and forgets the postcode of a replaced location', () => {
+    const { end, fast } = scanDevice(
+      '{"ChargeDeviceLocation":{"Address":{"PostCode":"RG1 2LU"}},"ChargeDeviceLocation":null,"DateUpdated":7,' +
+        '"ChargeDeviceModel":[1]} ',
+    );
+    expect(end).toBeGreaterThan(0);
+    expect([fast.manufacturer, fast.locationType, fast.model, fast.postcode, fast.dateUpdated]).toEqual([
+      undefined,
+      undefined,
+      null,
+      undefined,
+      null,
+    ]);
+  });
+
+  it('counts a read value too long to hold as oversized', () => {
+    const { fast } = scanDevice(`{"ChargeDeviceModel":"${'é'.repeat(40_000)}"} `);
+    expect(fast.model).toBe(OVERSIZED_VALUE);
+  });
+
+  it.each([
+    ['the chunk ends inside the device', DEVICE.slice(0, 120)],
+    ['the chunk ends right after it (a number might go on)', '{"ChargeDeviceModel":1'],
+    ['an escaped key, left to the scanner to decode', '{"Charge\\u0044eviceModel":"A"}'],
+    ['a control character in a string', '{"ChargeDeviceModel":"A\u0001"}'],
+    ['a bad escape', '{"Notes":"\\x"}'],
+    ['a trailing comma', '{"Notes":"a",}'],
+    ['a bad literal', '{"Flag":tru}'],
+    ['a number with a leading zero', '{"Count":01}'],
+    ['a byte outside the grammar', '{"Notes" "a"}'],
+    ['nesting deeper than it goes', `{"Deep":${'['.repeat(40)}${']'.repeat(40)}}`],
+  ])('gives up when %s', (_, text) => {
+    expect(scanDevice(text).end).toBe(BAIL);
+  });
+
+  it('is what the scanner reads a device with when the device lies in one chunk', () => {
+    const scan = vi.spyOn(DeviceFastPath.prototype, 'scan');
+    try {
+      expect(scanBytes(SAMPLE_BYTES).csv).toBe(SAMPLE_CSV);
+      expect(scan.mock.results.filter((result) => result.value !== BAIL)).toHaveLength(5);
+      scan.mockClear();
+      expect(scanBytes(SAMPLE_BYTES, 7).csv).toBe(SAMPLE_CSV);
+      expect(scan.mock.results.filter((result) => result.value !== BAIL)).toHaveLength(0);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+});
