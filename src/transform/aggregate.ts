@@ -62,6 +62,7 @@ function sortedKeys(map: Map<string, unknown>): string[] {
  */
 export class DeviceAggregator {
   private tree: RowTree = new Map();
+  private lastModel: { manufacturer: string; locationType: string; model: string; rows: ModelRows } | undefined;
   private stats: TransformStats = emptyStats();
 
   /** Values as JSON.parse would give them (undefined when absent), or OVERSIZED_VALUE; see rules.ts. */
@@ -95,9 +96,24 @@ export class DeviceAggregator {
     const month = monthUpdated(dateUpdatedValue);
     if (month === '') stats.monthMissing++;
 
-    const rows = child(child(child(this.tree, deviceText(manufacturerValue)), deviceText(locationTypeValue)), model);
+    const rows = this.modelRows(deviceText(manufacturerValue), deviceText(locationTypeValue), model);
     const key = rowKey(postcode.text, month);
     rows.set(key, (rows.get(key) ?? 0) + 1);
+  }
+
+  /** The rows of one (manufacturer, location type, model); the devices of a site mostly repeat the last one's. */
+  private modelRows(manufacturer: string, locationType: string, model: string): ModelRows {
+    const last = this.lastModel;
+    if (
+      last !== undefined &&
+      last.model === model &&
+      last.manufacturer === manufacturer &&
+      last.locationType === locationType
+    )
+      return last.rows;
+    const rows = child(child(child(this.tree, manufacturer), locationType), model);
+    this.lastModel = { manufacturer, locationType, model, rows };
+    return rows;
   }
 
   /** An element of the ChargeDevice array that is not an object. */
@@ -112,6 +128,7 @@ export class DeviceAggregator {
   /** Forgets everything: a later duplicate ChargeDevice key replaces the earlier array. */
   reset(): void {
     this.tree = new Map();
+    this.lastModel = undefined;
     this.stats = emptyStats();
   }
 

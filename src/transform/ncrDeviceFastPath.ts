@@ -69,8 +69,11 @@ export class DeviceFastPath {
   postcode: TextFieldValue;
 
   private readonly wasm = new WebAssembly.Instance(deviceModule()).exports as unknown as DeviceExports;
+  /** The field records, a view of the instance's memory (renewed when the memory grows). */
+  private fields = new Int32Array(0);
   /** The chunk last copied into the instance's memory, so each chunk is copied once. */
   private loaded: Buffer | undefined;
+  private readonly repeated = [0, 1, 2, 3, 4].map(() => new RepeatedText());
 
   /** Reads the device object whose '{' is at `start` of `chunk`; returns the index after its '}', or BAIL. */
   scan(chunk: Buffer, start: number): number {
@@ -79,15 +82,17 @@ export class DeviceFastPath {
       wasm.reserve(chunk.length);
       new Uint8Array(wasm.memory.buffer, wasm.inputPointer(), chunk.length).set(chunk);
       this.loaded = chunk;
+      if (this.fields.buffer !== wasm.memory.buffer) {
+        this.fields = new Int32Array(wasm.memory.buffer, wasm.resultPointer(), 15);
+      }
     }
     const end = wasm.scanDevice(start, chunk.length);
     if (end === BAIL) return BAIL;
-    const fields = new Int32Array(wasm.memory.buffer, wasm.resultPointer(), 15);
-    this.manufacturer = fieldValue(chunk, fields, 0, true);
-    this.locationType = fieldValue(chunk, fields, 3, true);
-    this.model = fieldValue(chunk, fields, 6, true);
-    this.dateUpdated = fieldValue(chunk, fields, 9, false) as TextFieldValue;
-    this.postcode = fieldValue(chunk, fields, 12, false) as TextFieldValue;
+    this.manufacturer = this.fieldValue(chunk, 0, true);
+    this.locationType = this.fieldValue(chunk, 1, true);
+    this.model = this.fieldValue(chunk, 2, true);
+    this.dateUpdated = this.fieldValue(chunk, 3, false) as TextFieldValue;
+    this.postcode = this.fieldValue(chunk, 4, false) as TextFieldValue;
     return end;
   }
 
@@ -95,24 +100,60 @@ export class DeviceFastPath {
   release(): void {
     this.loaded = undefined;
   }
+
+  /** Field `field`'s record (kind, start, end) as the value the scanner would give: see DeviceSink.addDevice. */
+  private fieldValue(chunk: Buffer, field: number, numbersCount: boolean): FieldValue {
+    const fields = this.fields;
+    const at = field * 3;
+    const kind = fields[at] as Kind;
+    const start = fields[at + 1];
+    const end = fields[at + 2];
+    switch (kind) {
+      case Kind.Absent:
+        return undefined;
+      case Kind.String:
+        return this.repeated[field].text(chunk, start, end);
+      case Kind.EscapedString: {
+        const text = decodeString(chunk, start, end, true);
+        return isOversizedValue(text) ? OVERSIZED_VALUE : text;
+      }
+      case Kind.Number:
+        return numbersCount ? Number(chunk.toString('latin1', start, end)) : null;
+      case Kind.Other:
+        return null;
+    }
+  }
 }
 
-/** A field record (kind, start, end at `at`) as the value the scanner would give: see DeviceSink.addDevice. */
-function fieldValue(chunk: Buffer, fields: Int32Array, at: number, numbersCount: boolean): FieldValue {
-  const start = fields[at + 1];
-  const end = fields[at + 2];
-  const kind = fields[at] as Kind;
-  switch (kind) {
-    case Kind.Absent:
-      return undefined;
-    case Kind.String:
-    case Kind.EscapedString: {
-      const text = decodeString(chunk, start, end, kind === Kind.EscapedString);
-      return isOversizedValue(text) ? OVERSIZED_VALUE : text;
+/** Longer values are decoded every time. */
+const REPEATED_TEXT_BYTES = 64;
+
+/**
+ * The last short value of one field, kept with its bytes: the devices of a site
+ * come one after another and mostly share their manufacturer, model and
+ * postcode, so comparing a few bytes saves decoding them again.
+ */
+class RepeatedText {
+  private readonly bytes = Buffer.alloc(REPEATED_TEXT_BYTES);
+  private length = -1;
+  private value: string | typeof OVERSIZED_VALUE = '';
+
+  /** The unescaped string content start..end of chunk, decoded. */
+  text(chunk: Buffer, start: number, end: number): string | typeof OVERSIZED_VALUE {
+    const length = end - start;
+    if (length === this.length) {
+      const bytes = this.bytes;
+      let k = 0;
+      while (k < length && chunk[start + k] === bytes[k]) k++;
+      if (k === length) return this.value;
     }
-    case Kind.Number:
-      return numbersCount ? Number(chunk.toString('latin1', start, end)) : null;
-    case Kind.Other:
-      return null;
+    const text = decodeString(chunk, start, end, false);
+    const value = isOversizedValue(text) ? OVERSIZED_VALUE : text;
+    if (length <= REPEATED_TEXT_BYTES) {
+      chunk.copy(this.bytes, 0, start, end);
+      this.length = length;
+      this.value = value;
+    }
+    return value;
   }
 }
