@@ -4,7 +4,7 @@ import { parseDurationMs } from './domain/duration';
 import { ConfigError } from './domain/errors';
 import { redactUrl } from './domain/redact';
 import { BUNDLED_FEEDS_FILE, loadCatalogue, type FeedCatalogue } from './feeds/catalogue';
-import { parseDestination } from './storage/openBlobStore';
+import { parseDestination } from './storage/destination';
 
 /** Every setting the worker and CLI use, validated once at start-up. */
 export interface AppConfig {

@@ -1,11 +1,5 @@
-import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { CliError } from './cliError';
-import { withClient } from './temporalClient';
-
-interface CancelOptions {
-  wait?: boolean;
-}
+import type { CancelOptions } from './cancelAction';
 
 export function registerCancelCommand(program: Command): void {
   program
@@ -18,21 +12,8 @@ export function registerCancelCommand(program: Command): void {
       '\nA run that has already replaced the stable CSV keeps it; its staging area stays for inspection.\n' +
         'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
-    .action((workflowId: string, options: CancelOptions) =>
-      withClient(async (client) => {
-        const handle = client.workflow.getHandle(workflowId);
-        const { status } = await handle.describe();
-        if (status.name !== 'RUNNING')
-          throw new CliError(`run ${workflowId} is already ${status.name}; nothing to cancel`);
-        await handle.cancel();
-        if (!options.wait) {
-          console.log(`cancellation of ${workflowId} requested`);
-          return;
-        }
-        await handle.result().catch((error: unknown) => {
-          if (!(error instanceof WorkflowFailedError)) throw error;
-        });
-        console.log(`run ${workflowId} ended: ${(await handle.describe()).status.name}`);
-      }),
-    );
+    .action(async (workflowId: string, options: CancelOptions) => {
+      const { cancelAction } = await import('./cancelAction.js');
+      await cancelAction(workflowId, options);
+    });
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig, redactedConfig } from '../config';
 
 export function registerConfigCommand(program: Command): void {
   program
@@ -11,8 +10,8 @@ export function registerConfigCommand(program: Command): void {
       '\nReads the same environment as the worker (see README, Configuration) and the Temporal config file\n' +
         '(TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE). Every invalid setting is listed, and the exit code is 1.',
     )
-    .action((options: { json?: boolean }) => {
-      const settings = redactedConfig(loadConfig());
-      console.log(options.json ? JSON.stringify(settings) : JSON.stringify(settings, null, 2));
+    .action(async (options: { json?: boolean }) => {
+      const { configAction } = await import('./configAction.js');
+      await configAction(options);
     });
 }

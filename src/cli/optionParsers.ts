@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDurationMs } from '../domain/duration';
 import { ConfigError } from '../domain/errors';
-import { parseDestination } from '../storage/openBlobStore';
+import { parseDestination } from '../storage/destination';
 import { DATASETS, type DatasetName } from '../workflows/datasets';
 
 /**

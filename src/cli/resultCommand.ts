@@ -1,17 +1,5 @@
 import type { Command } from 'commander';
-import { webUiRunUrl } from '../config';
-import type { ChargePointsReport } from '../domain/chargePointsRun';
-import type { RunReport } from '../domain/runReport';
-import { datasetOfWorkflowType } from '../workflows/datasets';
-import { formatChargePointsReport } from './chargePointsReport';
-import { formatReport } from './report';
-import { runFailure } from './runWorkflow';
-import { withClient } from './temporalClient';
-
-interface ResultOptions {
-  runId?: string;
-  json?: boolean;
-}
+import type { ResultOptions } from './resultAction';
 
 export function registerResultCommand(program: Command): void {
   program
@@ -26,22 +14,8 @@ export function registerResultCommand(program: Command): void {
       'after',
       '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
-    .action((workflowId: string, options: ResultOptions) =>
-      withClient(async (client, config) => {
-        const handle = client.workflow.getHandle(workflowId, options.runId);
-        // describe() first, so an unknown workflow ID is reported as such rather than waited on.
-        const { runId, type } = await handle.describe();
-        let report: RunReport | ChargePointsReport;
-        try {
-          report = (await handle.result()) as RunReport | ChargePointsReport;
-        } catch (error) {
-          throw runFailure(error, workflowId, config);
-        }
-        const link = webUiRunUrl(config, workflowId, report.runId ?? runId);
-        if (options.json) console.log(JSON.stringify({ ...report, webUiUrl: link ?? null }));
-        else if (datasetOfWorkflowType(type) === 'charge-points')
-          console.log(formatChargePointsReport(report as ChargePointsReport, link));
-        else console.log(formatReport(report as RunReport, link));
-      }),
-    );
+    .action(async (workflowId: string, options: ResultOptions) => {
+      const { resultAction } = await import('./resultAction.js');
+      await resultAction(workflowId, options);
+    });
 }

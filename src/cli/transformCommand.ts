@@ -1,25 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { DigestStream } from '../streams/digestStream';
-import { UkChargersError } from '../domain/errors';
-import { createHttpSource } from '../source/httpSource';
-import type { BlobStore } from '../storage/blobStore';
-import { FileStore } from '../storage/fileStore';
-import { produceInto } from '../streams/produceInto';
-import { transformOpenData, type OpenDataPage } from '../transform/ocpi/pipeline';
-import { transformPayload } from '../transform/pipeline';
-import { CliError } from './cliError';
-
-interface TransformOptions {
-  input: string[];
-  output: string;
-  json?: boolean;
-  format: 'ncr' | 'ocpi';
-  operator?: string;
-}
+import type { TransformOptions } from './transformAction';
 
 export function registerTransformCommand(program: Command): void {
   program
@@ -42,91 +22,7 @@ export function registerTransformCommand(program: Command): void {
     )
     .option('--operator <name>', "with --format ocpi: the feed's name, the Operator of Locations that name none")
     .action(async (options: TransformOptions) => {
-      if (options.format === 'ocpi') {
-        await transformOpenDataInputs(options);
-        return;
-      }
-      if (options.input.length > 1)
-        throw new CliError('--input is given more than once: only --format ocpi reads several pages');
-      if (options.operator !== undefined) throw new CliError('--operator applies to --format ocpi only');
-      const [input] = options.input;
-      const { stats, path, sha256 } = await writeCsv(
-        options.output,
-        () => input,
-        async (csv) => transformPayload(await openInput(input), csv),
-      );
-      if (options.json) {
-        console.log(JSON.stringify(stats));
-      } else {
-        console.log(
-          `${path}: ${stats.rows} rows from ${stats.devicesKept} of ${stats.devicesSeen} devices ` +
-            `(${stats.droppedNoModel} without model, ${stats.malformedRecords} malformed, ${stats.oversizedRecords} oversized), sha256 ${sha256}`,
-        );
-      }
+      const { transformAction } = await import('./transformAction.js');
+      await transformAction(options);
     });
-}
-
-/** The open-data transform of the pages of one feed, read one after another. */
-async function transformOpenDataInputs(options: TransformOptions): Promise<void> {
-  const feedName = options.operator;
-  if (feedName === undefined)
-    throw new CliError('--format ocpi needs --operator <name>, the Operator of Locations that name none');
-  let current = options.input[0];
-  async function* pages(name: string): AsyncGenerator<OpenDataPage> {
-    for (const input of options.input) {
-      current = input;
-      yield { feedName: name, body: await openInput(input) };
-    }
-  }
-  const { stats, path, sha256 } = await writeCsv(
-    options.output,
-    () => current,
-    (csv) => transformOpenData(pages(feedName), csv),
-  );
-  if (options.json) {
-    console.log(JSON.stringify(stats));
-  } else {
-    console.log(
-      `${path}: ${stats.rows} rows from ${stats.evsesKept} of ${stats.evsesSeen} EVSEs in ${stats.locationsSeen} Locations ` +
-        `(${stats.evsesRemoved} removed, ${stats.duplicatesDropped} duplicates, ${stats.malformedRecords} malformed), sha256 ${sha256}`,
-    );
-  }
-}
-
-/**
- * Writes what `produce` writes to the output file, atomically: a failed transform
- * leaves no file. Transform errors become one-line CLI errors naming `input()`,
- * the input being read when it failed.
- */
-async function writeCsv<Stats>(
-  output: string,
-  input: () => string,
-  produce: (csv: Writable) => Promise<Stats>,
-): Promise<{ stats: Stats; path: string; sha256: string }> {
-  const path = resolve(output);
-  const store: BlobStore = new FileStore(dirname(path));
-  const csv = new DigestStream();
-  const written = store.put(basename(path), csv, { contentType: 'text/csv' });
-  try {
-    const stats = await produceInto(csv, written, () => produce(csv));
-    return { stats, path, sha256: csv.sha256() };
-  } catch (error) {
-    if (error instanceof UkChargersError) throw new CliError(`transform of ${input()} failed: ${error.message}`);
-    throw error;
-  }
-}
-
-async function openInput(input: string): Promise<Readable> {
-  if (/^https?:\/\//i.test(input)) {
-    // The operator named this URL explicitly, so its host is the allowlist.
-    const source = createHttpSource({ allowedHosts: [new URL(input).hostname] });
-    const response = await source.open(input);
-    if (response.notModified) throw new CliError(`${input} answered 304 Not Modified to an unconditional request`);
-    return response.body;
-  }
-  const info = await stat(input).catch(() => undefined);
-  if (!info) throw new CliError(`input file ${input} does not exist`);
-  if (!info.isFile()) throw new CliError(`input ${input} is not a file`);
-  // 1 MiB reads: the default 64 KiB costs measurable time in read syscalls on large payloads.
-  return createReadStream(input, { highWaterMark: 1 << 20 });
 }

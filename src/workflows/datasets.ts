@@ -1,4 +1,4 @@
-import { CHARGE_POINTS_ETL_WORKFLOW, CHARGER_ETL_WORKFLOW } from './definitions';
+import { CHARGE_POINTS_ETL_WORKFLOW, CHARGER_ETL_WORKFLOW } from './workflowTypes';
 
 /** The datasets this service publishes, as the CLI names them, and the workflow type that builds each. */
 export const DATASET_WORKFLOWS = {

@@ -2,11 +2,8 @@ import { defineQuery } from '@temporalio/workflow';
 import type { ChargePointsProgress, FeedProgress } from '../domain/chargePointsRun';
 import type { Progress } from '../domain/runReport';
 
-/** Workflow type names; also what `temporal workflow start --type` uses. */
-export const CHARGER_ETL_WORKFLOW = 'chargerEtl';
-export const CHARGE_POINTS_ETL_WORKFLOW = 'chargePointsEtl';
-/** The child of chargePointsEtl that fetches and normalises one feed. */
-export const FEED_ETL_WORKFLOW = 'feedEtl';
+/** The type names too, so a workflow's name and its queries come from one import. */
+export { CHARGE_POINTS_ETL_WORKFLOW, CHARGER_ETL_WORKFLOW, FEED_ETL_WORKFLOW } from './workflowTypes';
 
 /** The run's stage, fetch rounds and last failure: what the workflow itself knows. */
 export const progressQuery = defineQuery<Progress>('progress');

@@ -3,7 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/domain/errors';
 import { FileStore } from '../../src/storage/fileStore';
-import { openBlobStore, parseDestination } from '../../src/storage/openBlobStore';
+import { parseDestination } from '../../src/storage/destination';
+import { openBlobStore } from '../../src/storage/openBlobStore';
 import { S3Store } from '../../src/storage/s3Store';
 
 const cwd = resolve('/srv/uk-chargers');

@@ -1,16 +1,8 @@
 import { Option, type Command } from 'commander';
-import { overlapPolicy, OVERLAP_POLICIES, type OverlapPolicyName } from '../../schedules/scheduleDefinition';
-import { CliError } from '../cliError';
+import { OVERLAP_POLICIES } from '../../schedules/scheduleDefinition';
 import { parseInstant } from '../optionParsers';
-import { withClient } from '../temporalClient';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
-
-interface BackfillOptions {
-  id: string;
-  from: Date;
-  to: Date;
-  overlap: OverlapPolicyName;
-}
+import type { BackfillOptions } from './backfillAction';
 
 export function registerScheduleBackfillCommand(schedule: Command): void {
   const command = schedule
@@ -41,16 +33,8 @@ export function registerScheduleBackfillCommand(schedule: Command): void {
         'republishes current data rather than the data of the missed day.\n' +
         SCHEDULE_HELP_FOOTER,
     )
-    .action((options: BackfillOptions) =>
-      withClient(async (client) => {
-        if (options.from.getTime() >= options.to.getTime()) throw new CliError('--from must be before --to');
-        await client.schedule
-          .getHandle(options.id)
-          .backfill({ start: options.from, end: options.to, overlap: overlapPolicy(options.overlap) });
-        console.log(
-          `backfilling schedule ${options.id} from ${options.from.toISOString()} to ${options.to.toISOString()} ` +
-            `with overlap ${options.overlap}; the runs appear in uk-chargers schedule describe --id ${options.id}`,
-        );
-      }),
-    );
+    .action(async (options: BackfillOptions) => {
+      const { scheduleBackfillAction } = await import('./backfillAction.js');
+      await scheduleBackfillAction(options);
+    });
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { withClient } from '../temporalClient';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
 
 export function registerScheduleDeleteCommand(schedule: Command): void {
@@ -8,10 +7,8 @@ export function registerScheduleDeleteCommand(schedule: Command): void {
     .description('delete a schedule; runs it already started carry on and stay in history');
   addIdOption(command)
     .addHelpText('after', SCHEDULE_HELP_FOOTER)
-    .action((options: { id: string }) =>
-      withClient(async (client) => {
-        await client.schedule.getHandle(options.id).delete();
-        console.log(`deleted schedule ${options.id}`);
-      }),
-    );
+    .action(async (options: { id: string }) => {
+      const { scheduleDeleteAction } = await import('./deleteAction.js');
+      await scheduleDeleteAction(options);
+    });
 }

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import { withClient } from '../temporalClient';
+import type { PauseOptions } from './pauseAction';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
-
-interface PauseOptions {
-  id: string;
-  reason?: string;
-}
 
 /** `schedule pause` and `schedule unpause`: the note records who or why, and shows in describe and the Web UI. */
 export function registerSchedulePauseCommands(schedule: Command): void {
@@ -25,12 +20,9 @@ export function registerSchedulePauseCommands(schedule: Command): void {
         `${paused ? 'paused' : 'unpaused'} with uk-chargers schedule ${name}`,
       )
       .addHelpText('after', SCHEDULE_HELP_FOOTER)
-      .action((options: PauseOptions) =>
-        withClient(async (client) => {
-          const handle = client.schedule.getHandle(options.id);
-          await (paused ? handle.pause(options.reason) : handle.unpause(options.reason));
-          console.log(`${paused ? 'paused' : 'unpaused'} schedule ${options.id} (${options.reason})`);
-        }),
-      );
+      .action(async (options: PauseOptions) => {
+        const { schedulePauseAction } = await import('./pauseAction.js');
+        await schedulePauseAction(paused, options);
+      });
   }
 }

@@ -1,26 +1,12 @@
 import type { Command } from 'commander';
-import { webUiScheduleUrl } from '../../config';
-import { applyScheduleChanges, type ScheduleChanges } from '../../schedules/scheduleDefinition';
-import { describeTiming } from '../../schedules/scheduleText';
-import { CliError } from '../cliError';
-import { withClient } from '../temporalClient';
 import {
   addIdOption,
   addInputOptions,
   addPolicyOptions,
   addTimingOptions,
-  inputFrom,
   SCHEDULE_HELP_FOOTER,
-  timingFrom,
-  type InputOptions,
-  type PolicyOptions,
-  type TimingOptions,
 } from './scheduleOptions';
-
-interface UpdateOptions extends TimingOptions, PolicyOptions, InputOptions {
-  id: string;
-  resetInput?: boolean;
-}
+import type { UpdateOptions } from './updateAction';
 
 export function registerScheduleUpdateCommand(schedule: Command): void {
   const command = schedule
@@ -43,35 +29,8 @@ export function registerScheduleUpdateCommand(schedule: Command): void {
         '  uk-chargers schedule update --reset-input\n' +
         SCHEDULE_HELP_FOOTER,
     )
-    .action((options: UpdateOptions) =>
-      withClient(async (client, config) => {
-        const changes: ScheduleChanges = {
-          timing: timingFrom(options),
-          timezone: options.timezone,
-          jitterMs: options.jitter,
-          overlap: options.overlap,
-          catchupWindowMs: options.catchupWindow,
-          input: inputFrom(options),
-          resetInput: options.resetInput,
-        };
-        const { input, ...rest } = changes;
-        if (
-          [...Object.values<unknown>(rest), ...Object.values<unknown>({ ...input })].every(
-            (value) => value === undefined,
-          )
-        ) {
-          throw new CliError(
-            'schedule update needs something to change: --cron, --every, --timezone, --jitter, --overlap, --catchup-window, --source-url, --destination or --reset-input',
-          );
-        }
-        const handle = client.schedule.getHandle(options.id);
-        await handle.update((previous) => applyScheduleChanges(previous, changes));
-        const description = await handle.describe();
-        const link = webUiScheduleUrl(config, options.id);
-        const runInput: unknown = description.action.args?.[0] ?? {};
-        console.log(
-          `updated schedule ${options.id}: ${describeTiming(description.spec)}; input ${JSON.stringify(runInput)}${link ? ` — ${link}` : ''}`,
-        );
-      }),
-    );
+    .action(async (options: UpdateOptions) => {
+      const { scheduleUpdateAction } = await import('./updateAction.js');
+      await scheduleUpdateAction(options);
+    });
 }
