@@ -6,7 +6,7 @@ import { ConfigError, UkChargersError } from './domain/errors';
 
 /** CLI entry point: one line per error and a non-zero exit; the stack only with --verbose. */
 async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  await buildProgram(argv).parseAsync(argv);
 }
 
 // A reader that stops early (`uk-chargers list | head`) closes the pipe: that ends the output, not in a crash.

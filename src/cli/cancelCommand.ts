@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CancelOptions } from './cancelAction';
+import type * as CancelActionModule from './cancelAction';
 
 export function registerCancelCommand(program: Command): void {
   program
@@ -13,7 +14,7 @@ export function registerCancelCommand(program: Command): void {
         'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
     .action(async (workflowId: string, options: CancelOptions) => {
-      const { cancelAction } = await import('./cancelAction.js');
+      const { cancelAction } = require('./cancelAction') as typeof CancelActionModule;
       await cancelAction(workflowId, options);
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type * as ConfigActionModule from './configAction';
 
 export function registerConfigCommand(program: Command): void {
   program
@@ -11,7 +12,7 @@ export function registerConfigCommand(program: Command): void {
         '(TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE). Every invalid setting is listed, and the exit code is 1.',
     )
     .action(async (options: { json?: boolean }) => {
-      const { configAction } = await import('./configAction.js');
+      const { configAction } = require('./configAction') as typeof ConfigActionModule;
       await configAction(options);
     });
 }

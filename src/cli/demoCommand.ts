@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULTS } from '../defaults';
 import type { DemoOptions } from './demoAction';
+import type * as DemoActionModule from './demoAction';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -24,7 +25,7 @@ export function registerDemoCommand(program: Command): void {
         'charge_points_UK.csv (+ .manifest.json, .feeds.json) to the destination.',
     )
     .action(async (options: Omit<DemoOptions, 'verbose'>) => {
-      const { demoAction } = await import('./demoAction.js');
+      const { demoAction } = require('./demoAction') as typeof DemoActionModule;
       await demoAction({ ...options, verbose: program.opts<{ verbose?: boolean }>().verbose });
     });
 }

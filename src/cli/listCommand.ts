@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parsePositiveInteger } from './optionParsers';
 import type { ListOptions } from './listAction';
+import type * as ListActionModule from './listAction';
 
 export function registerListCommand(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function registerListCommand(program: Command): void {
         'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
     .action(async (options: ListOptions) => {
-      const { listAction } = await import('./listAction.js');
+      const { listAction } = require('./listAction') as typeof ListActionModule;
       await listAction(options);
     });
 }

@@ -1,33 +1,55 @@
 import { Command } from 'commander';
 import { CODE_VERSION } from '../version';
-import { registerCancelCommand } from './cancelCommand';
-import { registerConfigCommand } from './configCommand';
-import { registerDemoCommand } from './demoCommand';
-import { registerFeedsCommand } from './feedsCommand';
-import { registerListCommand } from './listCommand';
-import { registerResultCommand } from './resultCommand';
-import { registerRunCommand } from './runCommand';
-import { registerScheduleCommand } from './scheduleCommand';
-import { registerStatusCommand } from './statusCommand';
-import { registerTransformCommand } from './transformCommand';
+import type * as CancelCommandModule from './cancelCommand';
+import type * as ConfigCommandModule from './configCommand';
+import type * as DemoCommandModule from './demoCommand';
+import type * as FeedsCommandModule from './feedsCommand';
+import type * as ListCommandModule from './listCommand';
+import type * as ResultCommandModule from './resultCommand';
+import type * as RunCommandModule from './runCommand';
+import type * as ScheduleCommandModule from './scheduleCommand';
+import type * as StatusCommandModule from './statusCommand';
+import type * as TransformCommandModule from './transformCommand';
 
-/** The whole `uk-chargers` command tree; src/client.ts runs it, tests inspect it. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each top-level command's definition module, in help order, loaded (with require,
+ * like the actions: see eslint.config.mjs) only when it is registered.
+ */
+const COMMANDS: Record<string, () => Register> = {
+  transform: () => (require('./transformCommand') as typeof TransformCommandModule).registerTransformCommand,
+  run: () => (require('./runCommand') as typeof RunCommandModule).registerRunCommand,
+  status: () => (require('./statusCommand') as typeof StatusCommandModule).registerStatusCommand,
+  result: () => (require('./resultCommand') as typeof ResultCommandModule).registerResultCommand,
+  cancel: () => (require('./cancelCommand') as typeof CancelCommandModule).registerCancelCommand,
+  list: () => (require('./listCommand') as typeof ListCommandModule).registerListCommand,
+  schedule: () => (require('./scheduleCommand') as typeof ScheduleCommandModule).registerScheduleCommand,
+  feeds: () => (require('./feedsCommand') as typeof FeedsCommandModule).registerFeedsCommand,
+  config: () => (require('./configCommand') as typeof ConfigCommandModule).registerConfigCommand,
+  demo: () => (require('./demoCommand') as typeof DemoCommandModule).registerDemoCommand,
+};
+
+/**
+ * The `uk-chargers` command tree; src/client.ts runs it, tests inspect it. Given
+ * the command line, only the command it names is defined, so running one command
+ * loads none of the others' modules; without one (help, a typo, no command) every
+ * command is, for the program's help and suggestions.
+ */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('uk-chargers')
     .description('Publishes charger_models_UK.csv from the UK National Chargepoint Registry, orchestrated by Temporal.')
     .version(CODE_VERSION.replace(/^uk-chargers@/, ''))
     .option('--verbose', 'print stack traces with errors')
     .showHelpAfterError()
     .exitOverride();
-  registerTransformCommand(program);
-  registerRunCommand(program);
-  registerStatusCommand(program);
-  registerResultCommand(program);
-  registerCancelCommand(program);
-  registerListCommand(program);
-  registerScheduleCommand(program);
-  registerFeedsCommand(program);
-  registerConfigCommand(program);
-  registerDemoCommand(program);
+  const named = argv === undefined ? undefined : commandName(argv);
+  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  for (const name of names) COMMANDS[name]()(program);
   return program;
+}
+
+/** The first word of the arguments (after node and the script) that is not an option; the program's options take no value. */
+function commandName(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((arg) => !arg.startsWith('-'));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ResultOptions } from './resultAction';
+import type * as ResultActionModule from './resultAction';
 
 export function registerResultCommand(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function registerResultCommand(program: Command): void {
       '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
     .action(async (workflowId: string, options: ResultOptions) => {
-      const { resultAction } = await import('./resultAction.js');
+      const { resultAction } = require('./resultAction') as typeof ResultActionModule;
       await resultAction(workflowId, options);
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_DATASET } from '../workflows/datasets';
 import { collectValues, parseDataset } from './optionParsers';
 import type { RunOptions } from './runAction';
+import type * as RunActionModule from './runAction';
 
 export function registerRunCommand(program: Command): void {
   program
@@ -34,7 +35,7 @@ export function registerRunCommand(program: Command): void {
         'The worker (npm run worker) must be polling the task queue. Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,\nTEMPORAL_API_KEY, TEMPORAL_TLS_* or a profile from the Temporal config file (TEMPORAL_PROFILE).',
     )
     .action(async (options: RunOptions) => {
-      const { runAction } = await import('./runAction.js');
+      const { runAction } = require('./runAction') as typeof RunActionModule;
       await runAction(options);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { StatusOptions } from './statusAction';
+import type * as StatusActionModule from './statusAction';
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -18,7 +19,7 @@ export function registerStatusCommand(program: Command): void {
         'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or TEMPORAL_PROFILE.',
     )
     .action(async (workflowId: string, options: StatusOptions) => {
-      const { statusAction } = await import('./statusAction.js');
+      const { statusAction } = require('./statusAction') as typeof StatusActionModule;
       await statusAction(workflowId, options);
     });
 }

@@ -10,6 +10,8 @@ import { produceInto } from '../streams/produceInto';
 import type { OpenDataPage } from '../transform/ocpi/pipeline';
 import { transformPayload } from '../transform/pipeline';
 import { CliError } from './cliError';
+import type * as TransformOcpiPipelineModule from '../transform/ocpi/pipeline';
+import type * as SourceHttpSourceModule from '../source/httpSource';
 
 export interface TransformOptions {
   input: string[];
@@ -49,7 +51,7 @@ async function transformOpenDataInputs(options: TransformOptions): Promise<void>
   const feedName = options.operator;
   if (feedName === undefined)
     throw new CliError('--format ocpi needs --operator <name>, the Operator of Locations that name none');
-  const { transformOpenData } = await import('../transform/ocpi/pipeline.js');
+  const { transformOpenData } = require('../transform/ocpi/pipeline') as typeof TransformOcpiPipelineModule;
   let current = options.input[0];
   async function* pages(name: string): AsyncGenerator<OpenDataPage> {
     for (const input of options.input) {
@@ -98,7 +100,7 @@ async function writeCsv<Stats>(
 async function openInput(input: string): Promise<Readable> {
   if (/^https?:\/\//i.test(input)) {
     // Loaded here: the HTTP client (axios) would double the start-up of a transform of a local file.
-    const { createHttpSource } = await import('../source/httpSource.js');
+    const { createHttpSource } = require('../source/httpSource') as typeof SourceHttpSourceModule;
     // The operator named this URL explicitly, so its host is the allowlist.
     const source = createHttpSource({ allowedHosts: [new URL(input).hostname] });
     const response = await source.open(input);

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { TransformOptions } from './transformAction';
+import type * as TransformActionModule from './transformAction';
 
 export function registerTransformCommand(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function registerTransformCommand(program: Command): void {
     )
     .option('--operator <name>', "with --format ocpi: the feed's name, the Operator of Locations that name none")
     .action(async (options: TransformOptions) => {
-      const { transformAction } = await import('./transformAction.js');
+      const { transformAction } = require('./transformAction') as typeof TransformActionModule;
       await transformAction(options);
     });
 }

@@ -42,9 +42,13 @@ describe('CLI start-up: a command loads its own modules only', () => {
       ['transform', '--input', SAMPLE, '--output', join(dir, 'out.csv'), '--json'],
       dir,
     );
-    // The record sees what the action loaded behind import(), so an empty match below means something.
+    // The record sees what the action loaded lazily, so an empty match below means something.
     expect(modules).toContainEqual(expect.stringMatching(/src\/cli\/transformAction\.ts$/));
     expect(modules.filter((file) => HEAVY.test(file))).toEqual([]);
+    // Nor any other command's definition.
+    expect(modules.filter((file) => /src\/cli\/.*Command\.ts$/.test(file))).toEqual([
+      expect.stringMatching(/src\/cli\/transformCommand\.ts$/),
+    ]);
   });
 
   it('--help loads neither', async () => {

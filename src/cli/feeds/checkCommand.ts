@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type * as CheckActionModule from './checkAction';
 
 export function registerFeedsCheckCommand(feeds: Command): void {
   feeds
@@ -14,7 +15,7 @@ export function registerFeedsCheckCommand(feeds: Command): void {
         'A feed whose secret is not set is skipped, naming the variable. Exit code 1 when any feed failed.',
     )
     .action(async (options: { id?: string; json?: boolean }) => {
-      const { feedsCheckAction } = await import('./checkAction.js');
+      const { feedsCheckAction } = require('./checkAction') as typeof CheckActionModule;
       await feedsCheckAction(options);
     });
 }

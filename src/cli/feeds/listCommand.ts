@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type * as ListActionModule from './listAction';
 
 export function registerFeedsListCommand(feeds: Command): void {
   feeds
@@ -11,7 +12,7 @@ export function registerFeedsListCommand(feeds: Command): void {
         "Secrets are shown by their variable's name and whether this environment sets it, never by value.",
     )
     .action(async (options: { json?: boolean }) => {
-      const { feedsListAction } = await import('./listAction.js');
+      const { feedsListAction } = require('./listAction') as typeof ListActionModule;
       await feedsListAction(options);
     });
 }

@@ -3,6 +3,7 @@ import { OVERLAP_POLICIES } from '../../schedules/scheduleDefinition';
 import { parseInstant } from '../optionParsers';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
 import type { BackfillOptions } from './backfillAction';
+import type * as BackfillActionModule from './backfillAction';
 
 export function registerScheduleBackfillCommand(schedule: Command): void {
   const command = schedule
@@ -34,7 +35,7 @@ export function registerScheduleBackfillCommand(schedule: Command): void {
         SCHEDULE_HELP_FOOTER,
     )
     .action(async (options: BackfillOptions) => {
-      const { scheduleBackfillAction } = await import('./backfillAction.js');
+      const { scheduleBackfillAction } = require('./backfillAction') as typeof BackfillActionModule;
       await scheduleBackfillAction(options);
     });
 }

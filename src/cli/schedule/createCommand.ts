@@ -8,6 +8,7 @@ import {
   SCHEDULE_HELP_FOOTER,
 } from './scheduleOptions';
 import type { CreateOptions } from './createAction';
+import type * as CreateActionModule from './createAction';
 
 export function registerScheduleCreateCommand(schedule: Command): void {
   const command = schedule
@@ -36,7 +37,7 @@ export function registerScheduleCreateCommand(schedule: Command): void {
         SCHEDULE_HELP_FOOTER,
     )
     .action(async (options: CreateOptions) => {
-      const { scheduleCreateAction } = await import('./createAction.js');
+      const { scheduleCreateAction } = require('./createAction') as typeof CreateActionModule;
       await scheduleCreateAction(options);
     });
 }

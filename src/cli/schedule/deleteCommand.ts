@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
+import type * as DeleteActionModule from './deleteAction';
 
 export function registerScheduleDeleteCommand(schedule: Command): void {
   const command = schedule
@@ -8,7 +9,7 @@ export function registerScheduleDeleteCommand(schedule: Command): void {
   addIdOption(command)
     .addHelpText('after', SCHEDULE_HELP_FOOTER)
     .action(async (options: { id: string }) => {
-      const { scheduleDeleteAction } = await import('./deleteAction.js');
+      const { scheduleDeleteAction } = require('./deleteAction') as typeof DeleteActionModule;
       await scheduleDeleteAction(options);
     });
 }

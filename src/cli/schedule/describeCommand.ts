@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
 import type { DescribeOptions } from './describeAction';
+import type * as DescribeActionModule from './describeAction';
 
 export function registerScheduleDescribeCommand(schedule: Command): void {
   const command = schedule
@@ -10,7 +11,7 @@ export function registerScheduleDescribeCommand(schedule: Command): void {
     .option('--json', 'print it as one JSON object')
     .addHelpText('after', SCHEDULE_HELP_FOOTER)
     .action(async (options: DescribeOptions) => {
-      const { scheduleDescribeAction } = await import('./describeAction.js');
+      const { scheduleDescribeAction } = require('./describeAction') as typeof DescribeActionModule;
       await scheduleDescribeAction(options);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { SCHEDULE_HELP_FOOTER } from './scheduleOptions';
+import type * as ListActionModule from './listAction';
 
 export function registerScheduleListCommand(schedule: Command): void {
   schedule
@@ -14,7 +15,7 @@ export function registerScheduleListCommand(schedule: Command): void {
         SCHEDULE_HELP_FOOTER,
     )
     .action(async (options: { json?: boolean }) => {
-      const { scheduleListAction } = await import('./listAction.js');
+      const { scheduleListAction } = require('./listAction') as typeof ListActionModule;
       await scheduleListAction(options);
     });
 }

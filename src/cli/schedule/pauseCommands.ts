@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { PauseOptions } from './pauseAction';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
+import type * as PauseActionModule from './pauseAction';
 
 /** `schedule pause` and `schedule unpause`: the note records who or why, and shows in describe and the Web UI. */
 export function registerSchedulePauseCommands(schedule: Command): void {
@@ -21,7 +22,7 @@ export function registerSchedulePauseCommands(schedule: Command): void {
       )
       .addHelpText('after', SCHEDULE_HELP_FOOTER)
       .action(async (options: PauseOptions) => {
-        const { schedulePauseAction } = await import('./pauseAction.js');
+        const { schedulePauseAction } = require('./pauseAction') as typeof PauseActionModule;
         await schedulePauseAction(paused, options);
       });
   }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { OVERLAP_POLICIES } from '../../schedules/scheduleDefinition';
 import { addIdOption, SCHEDULE_HELP_FOOTER } from './scheduleOptions';
 import type { TriggerOptions } from './triggerAction';
+import type * as TriggerActionModule from './triggerAction';
 
 export function registerScheduleTriggerCommand(schedule: Command): void {
   const command = schedule
@@ -18,7 +19,7 @@ export function registerScheduleTriggerCommand(schedule: Command): void {
     )
     .addHelpText('after', '\nWorks on a paused schedule too.\n' + SCHEDULE_HELP_FOOTER)
     .action(async (options: TriggerOptions) => {
-      const { scheduleTriggerAction } = await import('./triggerAction.js');
+      const { scheduleTriggerAction } = require('./triggerAction') as typeof TriggerActionModule;
       await scheduleTriggerAction(options);
     });
 }

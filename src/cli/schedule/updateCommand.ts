@@ -7,6 +7,7 @@ import {
   SCHEDULE_HELP_FOOTER,
 } from './scheduleOptions';
 import type { UpdateOptions } from './updateAction';
+import type * as UpdateActionModule from './updateAction';
 
 export function registerScheduleUpdateCommand(schedule: Command): void {
   const command = schedule
@@ -30,7 +31,7 @@ export function registerScheduleUpdateCommand(schedule: Command): void {
         SCHEDULE_HELP_FOOTER,
     )
     .action(async (options: UpdateOptions) => {
-      const { scheduleUpdateAction } = await import('./updateAction.js');
+      const { scheduleUpdateAction } = require('./updateAction') as typeof UpdateActionModule;
       await scheduleUpdateAction(options);
     });
 }
