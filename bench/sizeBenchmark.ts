@@ -175,22 +175,22 @@ async function compareWithReference(
   }
 }
 
-function describe(run: ProcessMeasurement): string {
+export function describe(run: ProcessMeasurement): string {
   return `${run.seconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s), ${run.peakRssMb.toFixed(0)} MB`;
 }
 
-function timed(run: ProcessMeasurement): TimedRun {
+export function timed(run: ProcessMeasurement): TimedRun {
   return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb };
 }
 
-async function succeed(what: string, measurement: Promise<ProcessMeasurement>): Promise<ProcessMeasurement> {
+export async function succeed(what: string, measurement: Promise<ProcessMeasurement>): Promise<ProcessMeasurement> {
   const run = await measurement;
   if (!run.ok) throw new Error(`${what} failed (exit ${run.exitCode}): ${run.stderr.trim().slice(-2000)}`);
   return run;
 }
 
 /** The line of a failed process's output that says why (Node prints the error after the stack). */
-function failureReason(run: ProcessMeasurement): string {
+export function failureReason(run: ProcessMeasurement): string {
   const lines = run.stderr
     .split('\n')
     .map((line) => line.trim())
