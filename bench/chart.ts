@@ -120,19 +120,24 @@ interface Tick {
   major: boolean;
 }
 
-/** A log10 scale over whole decades covering `values`, onto the pixel range `[from, to]`, with ticks at 1, 2 and 5. */
+/** How far the axes reach beyond the smallest and largest value, in decades: no point sits on the frame. */
+const MARGIN_DECADES = 0.15;
+
+/** A log10 scale covering `values` onto the pixel range `[from, to]`, with ticks at 1, 2 and 5 times powers of ten. */
 function logScale(
   values: readonly number[],
   [from, to]: [number, number],
 ): { at: (value: number) => number; ticks: Tick[] } {
-  const positive = values.filter((value) => value > 0);
-  const low = positive.length > 0 ? Math.floor(Math.log10(Math.min(...positive))) : 0;
-  const high = Math.max(low + 1, positive.length > 0 ? Math.ceil(Math.log10(Math.max(...positive))) : 1);
+  const logs = values.filter((value) => value > 0).map(Math.log10);
+  const [smallest, largest] = logs.length > 0 ? [Math.min(...logs), Math.max(...logs)] : [0, 1];
+  const margin = Math.max(MARGIN_DECADES, (1 - (largest - smallest)) / 2);
+  const [low, high] = [smallest - margin, largest + margin];
   const at = (value: number): number => from + ((Math.log10(value) - low) / (high - low)) * (to - from);
   const ticks: Tick[] = [];
-  for (let decade = low; decade <= high; decade++) {
-    for (const step of decade < high ? [1, 2, 5] : [1]) {
-      ticks.push({ value: Number((step * 10 ** decade).toPrecision(1)), major: step === 1 });
+  for (let decade = Math.floor(low); decade <= Math.ceil(high); decade++) {
+    for (const step of [1, 2, 5]) {
+      const value = Number((step * 10 ** decade).toPrecision(1));
+      if (Math.log10(value) >= low && Math.log10(value) <= high) ticks.push({ value, major: step === 1 });
     }
   }
   return { at, ticks };

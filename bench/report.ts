@@ -71,7 +71,7 @@ export function formatReport(results: BenchResults): string {
   if (results.sizes.length > 0) {
     lines.push(
       '',
-      `transform (\`node dist/client.js transform\`) against read + JSON.parse, whole process: wall and CPU time the median of ${plural(runs, 'run')} (best: the fastest), peak RSS the worst run:`,
+      `transform (\`node dist/client.js transform\`) against read + JSON.parse on payloads with edge cases (rate ${results.options.edgeRate}), whole process: wall and CPU time the median of ${plural(runs, 'run')} (best: the fastest), peak RSS the worst run:`,
       '',
       markdownTable(
         [
@@ -151,8 +151,9 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** The anchors side by side, one row per size and tool, with how many times faster ours is. */
+/** The anchors side by side, one row per size and tool, how many times ours is faster, and why a tool has no time. */
 function anchorTable(anchors: readonly AnchorSizeResult[], runs: number): string[] {
+  const reasons: string[] = [];
   const rows = anchors.flatMap((size) => {
     const ours = size.tools.transform;
     const oursSeconds = 'runs' in ours ? medianSeconds(ours.runs) : undefined;
@@ -160,15 +161,16 @@ function anchorTable(anchors: readonly AnchorSizeResult[], runs: number): string
       const result = size.tools[tool];
       const measured = 'runs' in result && result.runs.length > 0 ? result.runs : undefined;
       const seconds = measured && medianSeconds(measured);
+      const missing = 'cannotLoad' in result ? 'cannot load' : 'not run';
+      if (!measured)
+        reasons.push(
+          `${size.devices} devices, ${ANCHOR_TOOL_NAMES[tool]}: ${missing}: ${'cannotLoad' in result ? result.cannotLoad : 'notRun' in result ? result.notRun : 'no round'}`,
+        );
       return [
         String(size.devices),
         fixed(size.bytes / 1e6, 0),
         ANCHOR_TOOL_NAMES[tool],
-        measured
-          ? fixed(seconds, 2)
-          : 'cannotLoad' in result
-            ? `cannot load: ${result.cannotLoad}`
-            : `not run (${'notRun' in result ? result.notRun : 'no run'})`,
+        measured ? fixed(seconds, 2) : missing,
         measured ? String(measured.length) : '–',
         measured ? fixed(medianCpuSeconds(measured), 2) : '–',
         measured ? fixed(peakRss(measured), 0) : '–',
@@ -179,9 +181,10 @@ function anchorTable(anchors: readonly AnchorSizeResult[], runs: number): string
     });
   });
   return [
-    `the anchors, side by side on payloads without edge cases (each CSV checked against the expected one): whole process, wall and CPU time the median of the runs counted, peak RSS the worst run; ${plural(runs, 'run')} up to ${SPEEDUP_DEVICES} devices, one above`,
+    `the anchors, side by side on payloads without edge cases (each CSV checked against the expected one): whole process, wall and CPU time the median of the runs counted, peak RSS the worst run; ${plural(runs, 'run')} up to ${SPEEDUP_DEVICES} devices, one above:`,
     '',
     markdownTable(['devices', 'MB', 'tool', 'wall s', 'runs', 'CPU s', 'peak RSS MB', 'its time / ours'], rows),
+    ...(reasons.length > 0 ? ['', ...reasons] : []),
   ];
 }
 

@@ -16,7 +16,7 @@ import {
 import { anchorRounds, benchmarkAnchors, type AnchorSizeResult } from './anchorBenchmark';
 import { ensureAnchorPython } from './anchorPython';
 import { anchorChartSeries, renderChart } from './chart';
-import { evaluateGoals } from './goals';
+import { evaluateGoals, type MeasuredResults } from './goals';
 import { checkGnuTime, measureProcess } from './measureProcess';
 import { ensurePayload, type BenchPayload } from './payloads';
 import { formatReport } from './report';
@@ -123,6 +123,15 @@ async function main(cli: CliOptions): Promise<void> {
   if (runs('open-data')) openDataResults = await runOpenData(options);
   await rm(outputDir, { recursive: true, force: true });
 
+  const measured: MeasuredResults = {
+    options,
+    startup,
+    sizes,
+    anchors,
+    hugeValues,
+    endToEnd,
+    openData: openDataResults,
+  };
   const results: BenchResults = {
     date: new Date().toISOString(),
     machine: {
@@ -132,17 +141,10 @@ async function main(cli: CliOptions): Promise<void> {
       node: process.version,
       platform: process.platform,
     },
-    options,
-    startup,
-    sizes,
-    anchors,
-    hugeValues,
-    endToEnd,
-    openData: openDataResults,
-    goals: [],
+    ...measured,
+    goals: evaluateGoals(measured),
     loadAverage: { start: started, end: loadavg() },
   };
-  results.goals = evaluateGoals(results);
   await writeFile(options.results, `${JSON.stringify(results, null, 2)}\n`);
   console.log(formatReport(results));
   log(`wrote ${options.results}`);
