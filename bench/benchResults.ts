@@ -1,6 +1,7 @@
+import type { AnchorSizeResult } from './anchorBenchmark';
 import type { GoalOutcome } from './goals';
 import type { HugeValueResult } from './hugeValues';
-import type { SizeResult } from './sizeBenchmark';
+import type { SizeResult, TimedRun } from './sizeBenchmark';
 
 /** One run, timed from start to result. */
 export interface EndToEndRun {
@@ -76,7 +77,10 @@ export interface BenchOptions {
   /** The parts run: `--only`, less those turned off (`--no-e2e`, `--no-open-data`). */
   parts: BenchPart[];
   sizes: number[];
+  /** Rounds of each measurement; the anchors run one round at sizes above 100k devices. */
   runs: number;
+  /** pandas and DuckDB are run up to this many devices. */
+  anchorMaxDevices: number;
   seed: number;
   edgeRate: number;
   e2eDevices: number;
@@ -89,6 +93,8 @@ export interface BenchOptions {
   workerNodeArgs: string[];
   dataDir: string;
   results: string;
+  /** Where the chart of the anchors' comparison (SVG) is written. */
+  chart: string;
 }
 
 /** What bench/results.json holds. */
@@ -96,10 +102,12 @@ export interface BenchResults {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   options: BenchOptions;
-  /** Cost of a transform of an empty registry (start-up): whole process, CLI and in-process runner. */
-  startup?: { cliSeconds: number; cliPeakRssMb: number; inProcessSeconds: number };
+  /** Start-up cost: the transform of the bundled 5-device sample, whole process, by the CLI and the in-process runner. */
+  startup?: { input: string; cli: TimedRun[]; inProcess: TimedRun[] };
   /** Empty when the transform part was not run. */
   sizes: SizeResult[];
+  /** Ours against read + JSON.parse, pandas and DuckDB on payloads without edge cases; empty when not run. */
+  anchors: AnchorSizeResult[];
   /** A device with one 300 MB string, in a field the transform reads and in one it ignores; empty when not run. */
   hugeValues: HugeValueResult[];
   endToEnd?: EndToEndResult & { devices: number };

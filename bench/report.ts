@@ -1,10 +1,15 @@
+import { ANCHOR_TOOL_NAMES, ANCHOR_TOOLS, type AnchorSizeResult } from './anchorBenchmark';
 import type { BenchResults, EndToEndResult } from './benchResults';
 import type { OpenDataSizeResult } from './benchResults';
 import {
-  best,
   bestOpenDataSeconds,
-  bestTransformSeconds,
+  bestSeconds,
+  SPEEDUP_DEVICES,
   marginalCosts,
+  median,
+  medianCpuSeconds,
+  medianSeconds,
+  medianTransformSeconds,
   openDataScaling,
   peakRss,
   workerPeakRss,
@@ -13,36 +18,37 @@ import { fixed, markdownTable } from './table';
 
 /** The tables and goals of a benchmark run, as printed and pasted into BENCHMARKS.md. */
 export function formatReport(results: BenchResults): string {
+  const runs = results.options.runs;
   const comparison = results.sizes.map((size) => {
-    const cli = best(size.cli);
+    const seconds = medianSeconds(size.cli);
     const mb = size.bytes / 1e6;
     const baselineRuns = 'runs' in size.baseline ? size.baseline.runs : undefined;
-    const baseline = baselineRuns && best(baselineRuns);
     return [
       String(size.devices),
       fixed(mb, 0),
-      fixed(cli.seconds, 2),
-      fixed(cli.cpuSeconds, 2),
-      fixed(mb / cli.seconds, 0),
-      fixed(size.devices / cli.seconds, 0),
+      fixed(seconds, 2),
+      fixed(bestSeconds(size.cli), 2),
+      fixed(medianCpuSeconds(size.cli), 2),
+      fixed(mb / seconds, 0),
+      fixed(size.devices / seconds, 0),
       fixed(peakRss(size.cli), 0),
-      baseline ? fixed(baseline.seconds, 2) : 'cannot load',
-      baseline ? fixed(baseline.cpuSeconds, 2) : '–',
+      baselineRuns ? fixed(medianSeconds(baselineRuns), 2) : 'cannot load',
+      baselineRuns ? fixed(medianCpuSeconds(baselineRuns), 2) : '–',
       baselineRuns ? fixed(peakRss(baselineRuns), 0) : '–',
-      baseline ? `${fixed(baseline.seconds / cli.seconds, 2)}×` : '–',
+      baselineRuns ? `${fixed(medianSeconds(baselineRuns) / seconds, 2)}×` : '–',
       String(size.rows),
       size.verifiedAgainst.referenceTransform === true ? 'spec + reference' : 'spec',
     ];
   });
   const marginal = marginalCosts(results.sizes);
   const scaling = results.sizes.map((size) => {
-    const transformSeconds = bestTransformSeconds(size.inProcess);
-    const steady = Math.min(...size.inProcess.map((run) => run.steadySecondsPerDevice ?? Infinity));
+    const transformSeconds = medianTransformSeconds(size.inProcess);
+    const steady = median(size.inProcess.flatMap((run) => run.steadySecondsPerDevice ?? []));
     const step = marginal.find((cost) => cost.toDevices === size.devices);
     return [
       String(size.devices),
       fixed(transformSeconds, 2),
-      fixed(best(size.inProcess).seconds, 2),
+      fixed(medianSeconds(size.inProcess), 2),
       fixed(peakRss(size.inProcess), 0),
       fixed(size.bytes / 1e6 / transformSeconds, 0),
       fixed((transformSeconds / size.devices) * 1e6, 1),
@@ -56,20 +62,23 @@ export function formatReport(results: BenchResults): string {
       `load average ${results.loadAverage.start.map((load) => load.toFixed(1)).join(' ')} at start, ${results.loadAverage.end.map((load) => load.toFixed(1)).join(' ')} at end`,
   ];
   if (results.startup) {
+    const { input, cli, inProcess } = results.startup;
     lines.push(
-      `start-up (transform of an empty registry): CLI ${results.startup.cliSeconds.toFixed(2)} s and ${results.startup.cliPeakRssMb.toFixed(0)} MB, in-process runner ${results.startup.inProcessSeconds.toFixed(2)} s`,
+      `start-up (transform of ${input}, median of ${cli.length}, peak RSS the worst run): CLI ${fixed(medianSeconds(cli), 2)} s ` +
+        `(best ${fixed(bestSeconds(cli), 2)} s) and ${fixed(peakRss(cli), 0)} MB; in-process runner ${fixed(medianSeconds(inProcess), 2)} s and ${fixed(peakRss(inProcess), 0)} MB`,
     );
   }
   if (results.sizes.length > 0) {
     lines.push(
       '',
-      `transform (\`node dist/client.js transform\`) against read + JSON.parse, whole process, best of ${results.options.runs}:`,
+      `transform (\`node dist/client.js transform\`) against read + JSON.parse on payloads with edge cases (rate ${results.options.edgeRate}), whole process: wall and CPU time the median of ${plural(runs, 'run')} (best: the fastest), peak RSS the worst run:`,
       '',
       markdownTable(
         [
           'devices',
           'MB',
           'transform s',
+          'best s',
           'CPU s',
           'MB/s',
           'devices/s',
@@ -84,7 +93,7 @@ export function formatReport(results: BenchResults): string {
         comparison,
       ),
       '',
-      'the same code path without the CLI start-up (bench/transformRunner.cjs), for scaling: time inside the process; per device overall,',
+      'the same code path without the CLI start-up (bench/transformRunner.cjs), for scaling: time inside the process (median); per device overall,',
       'after the first 8 MiB (V8 warmed up), and marginal (the added time over the added devices since the previous size):',
       '',
       markdownTable(
@@ -103,6 +112,7 @@ export function formatReport(results: BenchResults): string {
       ),
     );
   }
+  if (results.anchors.length > 0) lines.push('', ...anchorTable(results.anchors, runs));
   if (results.endToEnd) {
     const e2e = results.endToEnd;
     const arm = (name: string, runs: EndToEndResult['workflow']): string[] => {
@@ -135,6 +145,47 @@ export function formatReport(results: BenchResults): string {
     ...results.goals.map((goal) => `  ${goal.met ? 'MET    ' : 'NOT MET'} ${goal.goal}: ${goal.detail}`),
   );
   return lines.join('\n');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The anchors side by side, one row per size and tool, how many times ours is faster, and why a tool has no time. */
+function anchorTable(anchors: readonly AnchorSizeResult[], runs: number): string[] {
+  const reasons: string[] = [];
+  const rows = anchors.flatMap((size) => {
+    const ours = size.tools.transform;
+    const oursSeconds = 'runs' in ours ? medianSeconds(ours.runs) : undefined;
+    return ANCHOR_TOOLS.map((tool) => {
+      const result = size.tools[tool];
+      const measured = 'runs' in result && result.runs.length > 0 ? result.runs : undefined;
+      const seconds = measured && medianSeconds(measured);
+      const missing = 'cannotLoad' in result ? 'cannot load' : 'not run';
+      if (!measured)
+        reasons.push(
+          `${size.devices} devices, ${ANCHOR_TOOL_NAMES[tool]}: ${missing}: ${'cannotLoad' in result ? result.cannotLoad : 'notRun' in result ? result.notRun : 'no round'}`,
+        );
+      return [
+        String(size.devices),
+        fixed(size.bytes / 1e6, 0),
+        ANCHOR_TOOL_NAMES[tool],
+        measured ? fixed(seconds, 2) : missing,
+        measured ? String(measured.length) : '–',
+        measured ? fixed(medianCpuSeconds(measured), 2) : '–',
+        measured ? fixed(peakRss(measured), 0) : '–',
+        tool === 'transform' || seconds === undefined || oursSeconds === undefined
+          ? '–'
+          : `${fixed(seconds / oursSeconds, 2)}×`,
+      ];
+    });
+  });
+  return [
+    `the anchors, side by side on payloads without edge cases (each CSV checked against the expected one): whole process, wall and CPU time the median of the runs counted, peak RSS the worst run; ${plural(runs, 'run')} up to ${SPEEDUP_DEVICES} devices, one above:`,
+    '',
+    markdownTable(['devices', 'MB', 'tool', 'wall s', 'runs', 'CPU s', 'peak RSS MB', 'its time / ours'], rows),
+    ...(reasons.length > 0 ? ['', ...reasons] : []),
+  ];
 }
 
 /** The open-data pipeline: per size, the best run's time, the worker's peak RSS and CPU, the stages, the slowest feeds. */

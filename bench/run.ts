@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -13,22 +13,30 @@ import {
   type OpenDataBenchArgs,
   type OpenDataSizeResult,
 } from './benchResults';
-import { evaluateGoals } from './goals';
+import { anchorRounds, benchmarkAnchors, type AnchorSizeResult } from './anchorBenchmark';
+import { ensureAnchorPython } from './anchorPython';
+import { anchorChartSeries, renderChart } from './chart';
+import { evaluateGoals, type MeasuredResults } from './goals';
 import { checkGnuTime, measureProcess } from './measureProcess';
-import { ensurePayload } from './payloads';
+import { ensurePayload, type BenchPayload } from './payloads';
 import { formatReport } from './report';
 import { benchmarkHugeValues } from './hugeValues';
-import { benchmarkSize, type SizeResult } from './sizeBenchmark';
+import { benchmarkSize, succeed, timed, type SizeResult } from './sizeBenchmark';
 import { ensureOpenDataFeeds } from './openData/writeFeeds';
 
 /**
- * `npm run bench [-- --sizes 10000,100000 --runs 3 --e2e-devices 100000 | --no-e2e]
+ * `npm run bench [-- --sizes 10000,100000 --runs 5 --e2e-devices 100000 | --no-e2e]
  * [--only open-data --open-data-evses 80000,800000]`: builds, then measures the
- * offline transform against whole-document JSON.parse at each size, chargerEtl
- * against its activities called directly, and chargePointsEtl over 60 simulated
- * feeds with one worker; prints the tables and the goals, and writes
- * bench/results.json. See BENCHMARKS.md.
+ * CLI's start-up, the offline transform against whole-document JSON.parse at each
+ * size and, on payloads without edge cases, against the anchors (the original
+ * script's pandas processing and DuckDB, in bench/.venv), chargerEtl against its
+ * activities called directly, and chargePointsEtl over 60 simulated feeds with one
+ * worker; prints the tables and the goals, writes bench/results.json and the
+ * anchors' chart (bench/chart.svg). See BENCHMARKS.md.
  */
+
+/** The bundled sample the start-up is measured on: five devices, so the time is nearly all start-up. */
+const STARTUP_SAMPLE = 'assets/ncr-public-sample.json';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -69,28 +77,33 @@ async function main(cli: CliOptions): Promise<void> {
   await access('dist/client.js').catch(() => {
     throw new Error('dist/ is missing: run `npm run build` first (`npm run bench` does)');
   });
+  // Fails before anything is measured when the anchors' Python environment cannot be made.
+  const python = runs('transform') ? await ensureAnchorPython(log) : undefined;
   const started = loadavg();
-  const outputDir = join(options.dataDir, 'out');
-  await mkdir(outputDir, { recursive: true });
-  const payloadOptions = (devices: number): PayloadOptions => ({
+  await mkdir(options.dataDir, { recursive: true });
+  // One output directory per run, so runs sharing a --data-dir do not overwrite each other's outputs.
+  const outputDir = await mkdtemp(join(options.dataDir, 'out-'));
+  const payloadOptions = (devices: number, edgeRate = options.edgeRate): PayloadOptions => ({
     devices,
     seed: options.seed,
-    edgeRate: options.edgeRate,
+    edgeRate,
     schemePosition: 'before',
   });
 
   let startup: BenchResults['startup'];
   const sizes: SizeResult[] = [];
-  if (runs('transform')) {
-    startup = await measureStartup(options, outputDir, payloadOptions(0));
+  const anchors: AnchorSizeResult[] = [];
+  if (python !== undefined) {
+    startup = await measureStartup(options.runs, outputDir);
     for (const devices of options.sizes) {
       const payload = await ensurePayload(options.dataDir, payloadOptions(devices));
-      log(
-        `${devices} devices: ${(payload.summary.bytes / 1e6).toFixed(0)} MB payload ` +
-          (payload.reused ? 'reused' : `generated in ${payload.generateSeconds.toFixed(0)} s`) +
-          ` (${payload.path})`,
-      );
+      logPayload(devices, payload);
       sizes.push(await benchmarkSize(payload, options.runs, outputDir, log));
+      // The original script crashes on a kept device without a postcode: the anchors get a payload without edge cases.
+      const clean = await ensurePayload(options.dataDir, payloadOptions(devices, 0));
+      logPayload(devices, clean);
+      const settings = { python, rounds: anchorRounds(devices, options.runs), maxDevices: options.anchorMaxDevices };
+      anchors.push(await benchmarkAnchors(clean, settings, outputDir, log));
     }
   }
 
@@ -110,6 +123,15 @@ async function main(cli: CliOptions): Promise<void> {
   if (runs('open-data')) openDataResults = await runOpenData(options);
   await rm(outputDir, { recursive: true, force: true });
 
+  const measured: MeasuredResults = {
+    options,
+    startup,
+    sizes,
+    anchors,
+    hugeValues,
+    endToEnd,
+    openData: openDataResults,
+  };
   const results: BenchResults = {
     date: new Date().toISOString(),
     machine: {
@@ -119,51 +141,51 @@ async function main(cli: CliOptions): Promise<void> {
       node: process.version,
       platform: process.platform,
     },
-    options,
-    startup,
-    sizes,
-    hugeValues,
-    endToEnd,
-    openData: openDataResults,
-    goals: evaluateGoals(options.parts, sizes, hugeValues, endToEnd, openDataResults),
+    ...measured,
+    goals: evaluateGoals(measured),
     loadAverage: { start: started, end: loadavg() },
   };
   await writeFile(options.results, `${JSON.stringify(results, null, 2)}\n`);
   console.log(formatReport(results));
   log(`wrote ${options.results}`);
+  if (anchors.length > 0) {
+    const { cpus: cpuCount, cpuModel, memoryGb, node } = results.machine;
+    const chart = renderChart(
+      'uk-chargers transform and the anchors, by payload size',
+      `payloads without edge cases; ${cpuCount} × ${cpuModel}, ${memoryGb} GB, Node ${node}`,
+      anchorChartSeries(anchors),
+    );
+    await writeFile(options.chart, chart);
+    log(`wrote ${options.chart}`);
+  }
 }
 
-/** Start-up cost: the CLI's and the in-process runner's transform of an empty registry. */
-async function measureStartup(
-  options: BenchOptions,
-  outputDir: string,
-  emptyOptions: PayloadOptions,
-): Promise<NonNullable<BenchResults['startup']>> {
-  log('start-up cost: transform of an empty registry');
-  const empty = await ensurePayload(options.dataDir, emptyOptions);
-  const startupRuns = [];
-  const runnerRuns = [];
-  for (let round = 0; round < options.runs; round++) {
-    startupRuns.push(
-      await measureProcess('node', [
-        'dist/client.js',
-        'transform',
-        '--input',
-        empty.path,
-        '--output',
-        join(outputDir, 'empty.csv'),
-        '--json',
-      ]),
-    );
-    runnerRuns.push(
-      await measureProcess('node', ['bench/transformRunner.cjs', empty.path, join(outputDir, 'empty.csv')]),
-    );
+function logPayload(devices: number, payload: BenchPayload): void {
+  log(
+    `${devices} devices, edge rate ${payload.summary.options.edgeRate}: ${(payload.summary.bytes / 1e6).toFixed(0)} MB payload ` +
+      (payload.reused ? 'reused' : `generated in ${payload.generateSeconds.toFixed(0)} s`) +
+      ` (${payload.path})`,
+  );
+}
+
+/** Start-up cost: the CLI's and the in-process runner's transform of the bundled sample, alternating which goes first. */
+async function measureStartup(rounds: number, outputDir: string): Promise<NonNullable<BenchResults['startup']>> {
+  log(`start-up cost: transform of ${STARTUP_SAMPLE}`);
+  const output = join(outputDir, 'sample.csv');
+  const cli = ['dist/client.js', 'transform', '--input', STARTUP_SAMPLE, '--output', output, '--json'];
+  const runner = ['bench/transformRunner.cjs', STARTUP_SAMPLE, output];
+  const startup: NonNullable<BenchResults['startup']> = { input: STARTUP_SAMPLE, cli: [], inProcess: [] };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['cli', 'inProcess'] as const) : (['inProcess', 'cli'] as const);
+    for (const arm of order) {
+      const run = await succeed(
+        `start-up (${arm === 'cli' ? 'CLI' : 'in-process runner'})`,
+        measureProcess('node', arm === 'cli' ? cli : runner),
+      );
+      startup[arm].push(timed(run));
+    }
   }
-  return {
-    cliSeconds: Math.min(...startupRuns.map((run) => run.seconds)),
-    cliPeakRssMb: Math.max(...startupRuns.map((run) => run.peakRssMb)),
-    inProcessSeconds: Math.min(...runnerRuns.map((run) => run.seconds)),
-  };
+  return startup;
 }
 
 /** Generates (or reuses) the simulated feeds of each size, then runs bench/openDataBench.ts on them in its own process. */
@@ -227,9 +249,20 @@ function partList(value: string): BenchPart[] {
 const program = new Command('bench')
   .description('benchmark the transform and the workflow; see BENCHMARKS.md')
   .option('--sizes <list>', 'comma-separated device counts', sizeList, [10_000, 100_000, 400_000, 1_000_000])
-  .option('--runs <n>', 'rounds per measurement (the best counts)', positiveInteger, 3)
+  .option(
+    '--runs <n>',
+    'rounds per measurement (the median counts; the anchors run once above 100k devices)',
+    positiveInteger,
+    5,
+  )
   .option('--seed <n>', 'payload seed', positiveInteger, DEFAULT_SEED)
   .option('--edge-rate <r>', 'payload edge-case rate, 0 to 1', fraction, DEFAULT_EDGE_RATE)
+  .option(
+    '--anchor-max-devices <n>',
+    'largest payload pandas and DuckDB are run on (they hold the whole document several times over)',
+    positiveInteger,
+    400_000,
+  )
   .option('--e2e-devices <n>', 'payload size of the end-to-end comparison', positiveInteger, 100_000)
   .option('--no-e2e', 'skip the end-to-end comparison')
   .option('--only <parts>', `comma-separated parts to run: ${BENCH_PARTS.join(', ')}`, partList, [...BENCH_PARTS])
@@ -250,6 +283,7 @@ const program = new Command('bench')
   .option('--no-open-data', 'skip the open-data pipeline')
   .option('--data-dir <dir>', 'where generated payloads are kept and reused', 'bench/data')
   .option('--results <file>', 'where to write the results', 'bench/results.json')
+  .option('--chart <file>', "where to write the anchors' chart (SVG)", 'bench/chart.svg')
   .action(main);
 
 program.parseAsync().catch((error: unknown) => {

@@ -175,22 +175,25 @@ async function compareWithReference(
   }
 }
 
-function describe(run: ProcessMeasurement): string {
+/** A run as the progress log shows it. */
+export function describe(run: ProcessMeasurement): string {
   return `${run.seconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s), ${run.peakRssMb.toFixed(0)} MB`;
 }
 
-function timed(run: ProcessMeasurement): TimedRun {
+/** What the results keep of a run. */
+export function timed(run: ProcessMeasurement): TimedRun {
   return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb };
 }
 
-async function succeed(what: string, measurement: Promise<ProcessMeasurement>): Promise<ProcessMeasurement> {
+/** The measurement of a process that must succeed; throws with the end of its stderr otherwise. */
+export async function succeed(what: string, measurement: Promise<ProcessMeasurement>): Promise<ProcessMeasurement> {
   const run = await measurement;
   if (!run.ok) throw new Error(`${what} failed (exit ${run.exitCode}): ${run.stderr.trim().slice(-2000)}`);
   return run;
 }
 
 /** The line of a failed process's output that says why (Node prints the error after the stack). */
-function failureReason(run: ProcessMeasurement): string {
+export function failureReason(run: ProcessMeasurement): string {
   const lines = run.stderr
     .split('\n')
     .map((line) => line.trim())
