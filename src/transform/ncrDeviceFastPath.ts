@@ -9,10 +9,11 @@ import { isOversizedValue, OVERSIZED_VALUE } from './rules';
  * chunk, read by a WebAssembly recursive descent (assembly/ncrDevice.ts) that
  * validates as strictly as the scanner does and finds the same five fields, 16
  * bytes at a time inside strings. It never reports an error: at anything it does
- * not handle (the chunk ending inside the device, an escape in a key, a value near
- * the size limit, nesting deeper than 32, or any byte that is not valid JSON) it
- * gives up, having changed nothing, and the scanner reads the device the slow way
- * from its first byte. The scanner is the authority on what is valid and on where
+ * not handle (an escape in a key, a value near the size limit, nesting deeper than
+ * 32, or any byte that is not valid JSON) it gives up, having changed nothing, and
+ * the scanner reads the device the slow way from its first byte. When the chunk
+ * ends inside the device it says so (MORE), and the scanner carries the device's
+ * bytes over to the next chunk. The scanner is the authority on what is valid and on where
  * an error is; this only has to agree with it on what it accepts, which
  * test/unit/transform-properties.test.ts checks against the JSON.parse reference
  * under random chunking.
@@ -23,6 +24,8 @@ export const DEVICE_WASM_PATH = join(__dirname, '..', '..', 'build', 'ncrDevice.
 
 /** Returned instead of an index: the fast path gave up. */
 export const BAIL = -1;
+/** Returned instead of an index: the chunk ends inside the device, which may still be read with the bytes that follow. */
+export const MORE = -2;
 
 interface DeviceExports {
   memory: WebAssembly.Memory;
@@ -75,7 +78,7 @@ export class DeviceFastPath {
   private loaded: Buffer | undefined;
   private readonly repeated = [0, 1, 2, 3, 4].map(() => new RepeatedText());
 
-  /** Reads the device object whose '{' is at `start` of `chunk`; returns the index after its '}', or BAIL. */
+  /** Reads the device object whose '{' is at `start` of `chunk`: returns the index after its '}', BAIL or MORE. */
   scan(chunk: Buffer, start: number): number {
     const wasm = this.wasm;
     if (this.loaded !== chunk) {
@@ -87,7 +90,7 @@ export class DeviceFastPath {
       }
     }
     const end = wasm.scanDevice(start, chunk.length);
-    if (end === BAIL) return BAIL;
+    if (end < 0) return end;
     this.manufacturer = this.fieldValue(chunk, 0, true);
     this.locationType = this.fieldValue(chunk, 1, true);
     this.model = this.fieldValue(chunk, 2, true);

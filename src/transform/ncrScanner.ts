@@ -28,7 +28,7 @@ import {
   findStringStop,
   decodeString,
 } from './jsonBytes';
-import { BAIL, DeviceFastPath } from './ncrDeviceFastPath';
+import { DeviceFastPath, MORE } from './ncrDeviceFastPath';
 import { MAX_CAPTURED_STRING_BYTES, NCR_KEYS, type FieldValue, type TextFieldValue } from './ncrFields';
 import { isOversizedValue, MAX_FIELD_BYTES, OVERSIZED_VALUE } from './rules';
 
@@ -181,6 +181,11 @@ KNOWN_KEYS.forEach((known, role) => {
 
 /** A key longer than this (six bytes per character, as in \u0041) cannot be one of the known keys. */
 const MAX_KNOWN_KEY_BYTES = 6 * Math.max(...KNOWN_KEYS.flatMap((known) => known.keys.map((key) => key.text.length)));
+/**
+ * A device cut by a chunk's end is carried over to the next chunk, so the fast path
+ * reads it whatever the chunk size; a longer one is read byte by byte instead.
+ */
+const MAX_CARRIED_DEVICE_BYTES = 256 * 1024;
 /** How many top-level key names to keep for the "no ChargeDevice key" message. */
 const TOP_LEVEL_KEYS_REPORTED = 10;
 
@@ -240,11 +245,26 @@ export class NcrScanner {
 
   private readonly fastPath = new DeviceFastPath();
   private fastPathEnd = 0;
+  /** The bytes of a device that the last chunk ended inside, from its '{', and whether this scan may carry one on. */
+  private carried: Buffer | undefined;
+  private mayCarry = true;
+  /** Devices that start before this index of the current chunk were carried over to it already. */
+  private uncarriedFrom = 0;
 
   constructor(private readonly sink: DeviceSink) {}
 
   /** Scans the next piece of the payload; throws PayloadError at the first invalid byte. */
-  write(chunk: Buffer): void {
+  write(piece: Buffer): void {
+    this.scan(piece, true);
+  }
+
+  private scan(piece: Buffer, mayCarry: boolean): void {
+    const chunk = this.carried === undefined ? piece : Buffer.concat([this.carried, piece]);
+    // A device is carried once at most: one that outgrows the next piece too is read byte by byte, so tiny
+    // pieces cannot make the copies grow with the square of its size.
+    this.uncarriedFrom = this.carried === undefined || !mayCarry ? 0 : 1;
+    this.carried = undefined;
+    this.mayCarry = mayCarry;
     const n = chunk.length;
     let i = 0;
     if (!this.started && n > 0) {
@@ -386,6 +406,14 @@ export class NcrScanner {
             this.target = Target.None;
             state = this.closeContainer(c, i);
           } else if (c === OPEN_BRACE && this.target === Target.Device && this.scanWholeDevice(chunk, i)) {
+            if (this.fastPathEnd === MORE) {
+              // The device goes on in the next chunk: keep its bytes until then (see scanWholeDevice).
+              this.carried = Buffer.from(chunk.subarray(i));
+              this.state = state;
+              this.fastPath.release();
+              this.offset += i;
+              return;
+            }
             i = this.fastPathEnd;
             state = State.AfterValue;
             break;
@@ -549,13 +577,23 @@ export class NcrScanner {
 
   /**
    * A device that lies wholly in this chunk, read by the fast path (see
-   * ncrDeviceFastPath.ts): true when it did, its end in fastPathEnd; false, with
-   * nothing changed, when the device is to be read byte by byte.
+   * ncrDeviceFastPath.ts): true when it did, its end in fastPathEnd, or when the
+   * device goes on in the next chunk and is to be carried over to it (fastPathEnd
+   * is MORE); false, with nothing changed, when the device is to be read byte by byte.
    */
   private scanWholeDevice(chunk: Buffer, start: number): boolean {
     const fast = this.fastPath;
     const end = fast.scan(chunk, start);
-    if (end === BAIL) return false;
+    if (
+      end === MORE &&
+      this.mayCarry &&
+      start >= this.uncarriedFrom &&
+      chunk.length - start <= MAX_CARRIED_DEVICE_BYTES
+    ) {
+      this.fastPathEnd = MORE;
+      return true;
+    }
+    if (end < 0) return false;
     this.target = Target.None;
     this.fastPathEnd = end;
     this.sink.addDevice(fast.manufacturer, fast.locationType, fast.model, fast.postcode, fast.dateUpdated);
@@ -564,6 +602,8 @@ export class NcrScanner {
 
   /** Checks the document is complete and is a registry payload; throws otherwise. */
   end(): void {
+    // A device cut off by the end of the payload: the slow path says where and how.
+    if (this.carried !== undefined) this.scan(Buffer.alloc(0), false);
     const state = this.state;
     if (state !== State.Done) {
       const where = !this.started ? 'the payload is empty' : `the payload ends early at byte ${this.offset}`;

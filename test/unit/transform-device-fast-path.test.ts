@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BAIL, DeviceFastPath } from '../../src/transform/ncrDeviceFastPath';
+import { BAIL, DeviceFastPath, MORE } from '../../src/transform/ncrDeviceFastPath';
 import { OVERSIZED_VALUE } from '../../src/transform/rules';
 import { SAMPLE_BYTES, SAMPLE_CSV, scanBytes } from './transform-helpers';
 
@@ -47,8 +47,16 @@ describe('the whole-device fast path', () => {
   });
 
   it.each([
-    ['the chunk ends inside the device', DEVICE.slice(0, 120)],
-    ['the chunk ends right after it (a number might go on)', '{"ChargeDeviceModel":1'],
+    ['inside a string', DEVICE.slice(0, 120)],
+    ['inside a key', DEVICE.slice(0, 5)],
+    ['inside an escape', '{"Notes":"\\'],
+    ['inside a literal', '{"Flag":fal'],
+    ['after a number, which might go on', '{"ChargeDeviceModel":1'],
+  ])('asks for more when the chunk ends %s', (_, text) => {
+    expect(scanDevice(text).end).toBe(MORE);
+  });
+
+  it.each([
     ['an escaped key, left to the scanner to decode', '{"Charge\\u0044eviceModel":"A"}'],
     ['a control character in a string', '{"ChargeDeviceModel":"A\u0001"}'],
     ['a bad escape', '{"Notes":"\\x"}'],
@@ -61,14 +69,21 @@ describe('the whole-device fast path', () => {
     expect(scanDevice(text).end).toBe(BAIL);
   });
 
-  it('is what the scanner reads a device with when the device lies in one chunk', () => {
+  it('reads every device for the scanner when it lies in one chunk or is carried over to the next', () => {
     const scan = vi.spyOn(DeviceFastPath.prototype, 'scan');
+    const devicesRead = (): number => scan.mock.results.filter((result) => (result.value as number) >= 0).length;
     try {
       expect(scanBytes(SAMPLE_BYTES).csv).toBe(SAMPLE_CSV);
-      expect(scan.mock.results.filter((result) => result.value !== BAIL)).toHaveLength(5);
+      expect(devicesRead()).toBe(5);
       scan.mockClear();
+      // Halves: the device cut in two is carried over to the second half.
+      expect(scanBytes(SAMPLE_BYTES, Math.ceil(SAMPLE_BYTES.length / 2)).csv).toBe(SAMPLE_CSV);
+      expect(devicesRead()).toBe(5);
+      expect(scan.mock.results.filter((result) => result.value === MORE)).toHaveLength(1);
+      scan.mockClear();
+      // Pieces far smaller than a device: carried once, then read byte by byte.
       expect(scanBytes(SAMPLE_BYTES, 7).csv).toBe(SAMPLE_CSV);
-      expect(scan.mock.results.filter((result) => result.value !== BAIL)).toHaveLength(0);
+      expect(devicesRead()).toBe(0);
     } finally {
       scan.mockRestore();
     }

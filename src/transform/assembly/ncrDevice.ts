@@ -2,6 +2,8 @@
 // See src/transform/ncrDeviceFastPath.ts for what it does and why it may bail.
 
 const BAIL: i32 = -1;
+/** Returned when the input ends inside the device: with more of it, the device may still be read here. */
+const MORE: i32 = -2;
 const MAX_DEPTH: i32 = 32;
 const MAX_CAPTURED_STRING_BYTES: i32 = 6 * 65536;
 const MAX_NUMBER_BYTES: i32 = 65536;
@@ -83,7 +85,7 @@ function setField(field: i32, kind: i32, start: i32, end: i32): void {
   store<i32>(p, end, 8);
 }
 
-/** Reads the device object whose '{' is at `start` of `length` input bytes; the index after its '}', or BAIL. */
+/** Reads the device object whose '{' is at `start` of `length` input bytes: the index after its '}', BAIL or MORE. */
 export function scanDevice(start: i32, length: i32): i32 {
   base = inputPointer();
   limit = length;
@@ -130,27 +132,29 @@ function keyField(level: i32, start: i32, end: i32): i32 {
 
 function knownObject(i: i32, level: i32): i32 {
   i = skipWhitespace(i + 1);
-  if (i >= limit) return BAIL;
+  if (i >= limit) return MORE;
   if (byteAt(i) == 0x7d) return i + 1;
   while (true) {
     if (byteAt(i) != 0x22) return BAIL;
     const keyStart = i + 1;
     const keyEnd = stringStop(keyStart);
-    if (keyEnd >= limit || byteAt(keyEnd) != 0x22) return BAIL;
+    if (keyEnd >= limit) return MORE;
+    if (byteAt(keyEnd) != 0x22) return BAIL;
     const field = keyField(level, keyStart, keyEnd);
     i = skipWhitespace(keyEnd + 1);
-    if (i >= limit || byteAt(i) != 0x3a) return BAIL;
+    if (i >= limit) return MORE;
+    if (byteAt(i) != 0x3a) return BAIL;
     i = skipWhitespace(i + 1);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
     i = field == FIELD_NONE ? value(i, 0) : fieldValue(i, field);
-    if (i == BAIL) return BAIL;
+    if (i < 0) return i;
     i = skipWhitespace(i);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
     const c = byteAt(i);
     if (c == 0x7d) return i + 1;
     if (c != 0x2c) return BAIL;
     i = skipWhitespace(i + 1);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
   }
   return BAIL;
 }
@@ -164,18 +168,20 @@ function fieldValue(i: i32, field: i32): i32 {
   }
   if (c == 0x22) {
     const end = string(i);
-    if (end == BAIL || end - i - 2 > MAX_CAPTURED_STRING_BYTES) return BAIL;
+    if (end < 0) return end;
+    if (end - i - 2 > MAX_CAPTURED_STRING_BYTES) return BAIL;
     setField(field, sawEscape ? KIND_ESCAPED_STRING : KIND_STRING, i + 1, end - 1);
     return end;
   }
   if (c == 0x2d || isDigit(c)) {
     const end = number(i);
-    if (end == BAIL || end - i > MAX_NUMBER_BYTES) return BAIL;
+    if (end < 0) return end;
+    if (end - i > MAX_NUMBER_BYTES) return BAIL;
     setField(field, KIND_NUMBER, i, end);
     return end;
   }
   const end = value(i, 0);
-  if (end != BAIL) setField(field, KIND_OTHER, 0, 0);
+  if (end >= 0) setField(field, KIND_OTHER, 0, 0);
   return end;
 }
 
@@ -185,7 +191,11 @@ function value(i: i32, depth: i32): i32 {
   if (c == 0x7b) return depth < MAX_DEPTH ? object(i, depth + 1) : BAIL;
   if (c == 0x5b) return depth < MAX_DEPTH ? array(i, depth + 1) : BAIL;
   if (c == 0x74) return literal(i, 0x65757274, 4); // "true"
-  if (c == 0x66) return i + 5 <= limit && byteAt(i + 4) == 0x65 ? literal(i, 0x736c6166, 5) : BAIL; // "false"
+  if (c == 0x66) {
+    // "false": its first four bytes as one word, then the fifth.
+    if (i + 5 > limit) return MORE;
+    return byteAt(i + 4) == 0x65 ? literal(i, 0x736c6166, 5) : BAIL;
+  }
   if (c == 0x6e) return literal(i, 0x6c6c756e, 4); // "null"
   if (c == 0x2d || isDigit(c)) return number(i);
   return BAIL;
@@ -193,49 +203,50 @@ function value(i: i32, depth: i32): i32 {
 
 /** A literal's first four bytes as one little-endian word (the fifth of "false" is checked by the caller). */
 function literal(i: i32, word: u32, length: i32): i32 {
-  if (i + length > limit) return BAIL;
+  if (i + length > limit) return MORE;
   return load<u32>(base + <usize>i) == word ? i + length : BAIL;
 }
 
 function object(i: i32, depth: i32): i32 {
   i = skipWhitespace(i + 1);
-  if (i >= limit) return BAIL;
+  if (i >= limit) return MORE;
   if (byteAt(i) == 0x7d) return i + 1;
   while (true) {
     if (byteAt(i) != 0x22) return BAIL;
     i = string(i);
-    if (i == BAIL) return BAIL;
+    if (i < 0) return i;
     i = skipWhitespace(i);
-    if (i >= limit || byteAt(i) != 0x3a) return BAIL;
+    if (i >= limit) return MORE;
+    if (byteAt(i) != 0x3a) return BAIL;
     i = skipWhitespace(i + 1);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
     i = value(i, depth);
-    if (i == BAIL) return BAIL;
+    if (i < 0) return i;
     i = skipWhitespace(i);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
     const c = byteAt(i);
     if (c == 0x7d) return i + 1;
     if (c != 0x2c) return BAIL;
     i = skipWhitespace(i + 1);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
   }
   return BAIL;
 }
 
 function array(i: i32, depth: i32): i32 {
   i = skipWhitespace(i + 1);
-  if (i >= limit) return BAIL;
+  if (i >= limit) return MORE;
   if (byteAt(i) == 0x5d) return i + 1;
   while (true) {
     i = value(i, depth);
-    if (i == BAIL) return BAIL;
+    if (i < 0) return i;
     i = skipWhitespace(i);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
     const c = byteAt(i);
     if (c == 0x5d) return i + 1;
     if (c != 0x2c) return BAIL;
     i = skipWhitespace(i + 1);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
   }
   return BAIL;
 }
@@ -250,14 +261,15 @@ function string(i: i32): i32 {
   i++;
   while (true) {
     i = stringStop(i);
-    if (i >= limit) return BAIL;
+    if (i >= limit) return MORE;
     const c = byteAt(i);
     if (c == 0x22) return i + 1;
-    if (c != 0x5c || i + 1 >= limit) return BAIL;
+    if (c != 0x5c) return BAIL;
+    if (i + 1 >= limit) return MORE;
     sawEscape = true;
     const e = byteAt(i + 1);
     if (e == 0x75) {
-      if (i + 6 > limit) return BAIL;
+      if (i + 6 > limit) return MORE;
       for (let k = i + 2; k < i + 6; k++) if (!isHexDigit(byteAt(k))) return BAIL;
       i += 6;
     } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
@@ -269,23 +281,26 @@ function string(i: i32): i32 {
   return BAIL;
 }
 
-/** A number at i (JSON's grammar); BAIL when it may go on past the input. */
+/** A number at i (JSON's grammar); MORE when it may go on past the input. */
 function number(i: i32): i32 {
   if (byteAt(i) == 0x2d) i++;
-  if (i >= limit) return BAIL;
+  if (i >= limit) return MORE;
   if (byteAt(i) == 0x30) i++;
   else if (isDigit(byteAt(i))) while (i < limit && isDigit(byteAt(i))) i++;
   else return BAIL;
   if (i < limit && byteAt(i) == 0x2e) {
     i++;
-    if (i >= limit || !isDigit(byteAt(i))) return BAIL;
+    if (i >= limit) return MORE;
+    if (!isDigit(byteAt(i))) return BAIL;
     while (i < limit && isDigit(byteAt(i))) i++;
   }
   if (i < limit && (byteAt(i) | 0x20) == 0x65) {
     i++;
     if (i < limit && (byteAt(i) == 0x2b || byteAt(i) == 0x2d)) i++;
-    if (i >= limit || !isDigit(byteAt(i))) return BAIL;
+    if (i >= limit) return MORE;
+    if (!isDigit(byteAt(i))) return BAIL;
     while (i < limit && isDigit(byteAt(i))) i++;
   }
-  return i < limit ? i : BAIL;
+  // A number may go on in the bytes that follow.
+  return i < limit ? i : MORE;
 }
