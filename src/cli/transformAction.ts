@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import type { Readable, Writable } from 'node:stream';
 import { DigestStream } from '../streams/digestStream';
 import { UkChargersError } from '../domain/errors';
@@ -25,15 +25,26 @@ export interface TransformOptions {
 /**
  * V8 doubles the young generation (from 1 MiB to 16 MiB per semi-space) as objects
  * survive it, and a transform's rows all survive: at a million devices that growth
- * alone is about 30 MB of the command's peak RSS. Kept at its first size, the
- * command stays near 90 MB there (BENCHMARKS.md). V8 reads this flag each time it
- * would grow the space, so setting it while running takes effect.
+ * is about 30 MB of the command's peak RSS. Once both semi-spaces together reach
+ * this size, enough that collecting them costs little, the command stops the
+ * growth (BENCHMARKS.md); V8 reads the flag each time it would grow the space.
  */
-const YOUNG_GENERATION_FLAG = '--semi-space-growth-factor=1';
+const YOUNG_GENERATION_CAP_BYTES = 4 * 1024 * 1024;
+
+/** Called as the input is read (every MiB): stops the young generation's growth at YOUNG_GENERATION_CAP_BYTES. */
+function youngGenerationCap(): () => void {
+  let capped = false;
+  return () => {
+    if (capped) return;
+    const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    if (newSpace !== undefined && newSpace.space_size < YOUNG_GENERATION_CAP_BYTES) return;
+    setFlagsFromString('--semi-space-growth-factor=1');
+    capped = true;
+  };
+}
 
 /** `uk-chargers transform`: the transform rules applied to local or http(s) input, without Temporal. */
 export async function transformAction(options: TransformOptions): Promise<void> {
-  setFlagsFromString(YOUNG_GENERATION_FLAG);
   if (options.format === 'ocpi') {
     await transformOpenDataInputs(options);
     return;
@@ -45,7 +56,7 @@ export async function transformAction(options: TransformOptions): Promise<void> 
   const { stats, path, sha256 } = await writeCsv(
     options.output,
     () => input,
-    async (csv) => transformPayload(await openInput(input), csv),
+    async (csv) => transformPayload(await openInput(input), csv, { onProgress: youngGenerationCap() }),
   );
   if (options.json) {
     console.log(JSON.stringify(stats));

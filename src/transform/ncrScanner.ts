@@ -186,6 +186,8 @@ const MAX_KNOWN_KEY_BYTES = 6 * Math.max(...KNOWN_KEYS.flatMap((known) => known.
  * reads it whatever the chunk size; a longer one is read byte by byte instead.
  */
 const MAX_CARRIED_DEVICE_BYTES = 256 * 1024;
+/** How much of the next chunk is copied after a carried device to finish it; a device that goes on further is read byte by byte. */
+const CARRY_LOOKAHEAD_BYTES = 64 * 1024;
 /** How many top-level key names to keep for the "no ChargeDevice key" message. */
 const TOP_LEVEL_KEYS_REPORTED = 10;
 
@@ -259,23 +261,37 @@ export class NcrScanner {
   }
 
   private scan(piece: Buffer, mayCarry: boolean): void {
-    const chunk = this.carried === undefined ? piece : Buffer.concat([this.carried, piece]);
-    // A device is carried once at most: one that outgrows the next piece too is read byte by byte, so tiny
-    // pieces cannot make the copies grow with the square of its size.
-    this.uncarriedFrom = this.carried === undefined || !mayCarry ? 0 : 1;
-    this.carried = undefined;
+    let chunk = piece;
+    let i = 0;
+    let state = this.state;
+    this.uncarriedFrom = 0;
+    const carried = this.carried;
+    if (carried !== undefined) {
+      this.carried = undefined;
+      // The carried device with the start of this piece, copied apart: most devices end within it.
+      const head = Buffer.concat([carried, piece.subarray(0, CARRY_LOOKAHEAD_BYTES)]);
+      if (mayCarry && this.scanWholeDevice(head, 0) && this.fastPathEnd > carried.length) {
+        this.offset += carried.length;
+        i = this.fastPathEnd - carried.length;
+        state = State.AfterValue;
+      } else {
+        // Read byte by byte from its start; a device is carried once at most, so pieces smaller than it
+        // cannot make the copies grow with the square of its size.
+        chunk = Buffer.concat([carried, piece]);
+        this.uncarriedFrom = 1;
+      }
+      this.fastPath.release();
+    }
     this.mayCarry = mayCarry;
     const n = chunk.length;
-    let i = 0;
     if (!this.started && n > 0) {
       this.started = true;
       if (chunk[0] === BOM[0]) {
-        this.state = State.BomSecondByte;
+        state = State.BomSecondByte;
         i = 1;
       }
     }
     if (this.capturing) this.captureStart = 0;
-    let state = this.state;
     const view = new DataView(chunk.buffer, chunk.byteOffset, n);
 
     while (i < n) {
