@@ -3,11 +3,12 @@
 # Debian, not Alpine: the Temporal SDK's native core ships for glibc only.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# 1. Compile TypeScript and pre-bundle the workflow code (dist/workflow-bundle.js).
+# 1. Compile TypeScript and the scanner's WebAssembly, and pre-bundle the workflow code (dist/workflow-bundle.js).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+# No scripts yet: `prepare` compiles src/, which is copied below; `npm run build` compiles it.
+RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
