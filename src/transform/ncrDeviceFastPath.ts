@@ -31,7 +31,7 @@ interface DeviceExports {
   memory: WebAssembly.Memory;
   resultPointer(): number;
   inputPointer(): number;
-  reserve(bytes: number): void;
+  reserve(bytes: number): number;
   scanDevice(start: number, length: number): number;
 }
 
@@ -82,7 +82,8 @@ export class DeviceFastPath {
   scan(chunk: Buffer, start: number): number {
     const wasm = this.wasm;
     if (this.loaded !== chunk) {
-      wasm.reserve(chunk.length);
+      // No room for the chunk in the instance's memory: the scanner reads it byte by byte.
+      if (!wasm.reserve(chunk.length)) return BAIL;
       new Uint8Array(wasm.memory.buffer, wasm.inputPointer(), chunk.length).set(chunk);
       this.loaded = chunk;
       if (this.fields.buffer !== wasm.memory.buffer) {
@@ -105,7 +106,7 @@ export class DeviceFastPath {
   }
 
   /** Field `field`'s record (kind, start, end) as the value the scanner would give: see DeviceSink.addDevice. */
-  private fieldValue(chunk: Buffer, field: number, numbersCount: boolean): FieldValue {
+  private fieldValue(chunk: Buffer, field: number, numberIsValue: boolean): FieldValue {
     const fields = this.fields;
     const at = field * 3;
     const kind = fields[at] as Kind;
@@ -121,7 +122,7 @@ export class DeviceFastPath {
         return isOversizedValue(text) ? OVERSIZED_VALUE : text;
       }
       case Kind.Number:
-        return numbersCount ? Number(chunk.toString('latin1', start, end)) : null;
+        return numberIsValue ? Number(chunk.toString('latin1', start, end)) : null;
       case Kind.Other:
         return null;
     }
@@ -153,7 +154,9 @@ class RepeatedText {
     const text = decodeString(chunk, start, end, false);
     const value = isOversizedValue(text) ? OVERSIZED_VALUE : text;
     if (length <= REPEATED_TEXT_BYTES) {
-      chunk.copy(this.bytes, 0, start, end);
+      // A loop, not Buffer.copy: for a few bytes the native call costs more than the copy.
+      const bytes = this.bytes;
+      for (let k = 0; k < length; k++) bytes[k] = chunk[start + k];
       this.length = length;
       this.value = value;
     }

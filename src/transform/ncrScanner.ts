@@ -186,7 +186,7 @@ const MAX_KNOWN_KEY_BYTES = 6 * Math.max(...KNOWN_KEYS.flatMap((known) => known.
  * reads it whatever the chunk size; a longer one is read byte by byte instead.
  */
 const MAX_CARRIED_DEVICE_BYTES = 256 * 1024;
-/** How much of the next chunk is copied after a carried device to finish it; a device that goes on further is read byte by byte. */
+/** How much of the next chunk is copied after a carried device to finish it; one that goes on further is read with the whole chunk. */
 const CARRY_LOOKAHEAD_BYTES = 64 * 1024;
 /** How many top-level key names to keep for the "no ChargeDevice key" message. */
 const TOP_LEVEL_KEYS_REPORTED = 10;
@@ -247,8 +247,9 @@ export class NcrScanner {
 
   private readonly fastPath = new DeviceFastPath();
   private fastPathEnd = 0;
-  /** The bytes of a device that the last chunk ended inside, from its '{', and whether this scan may carry one on. */
+  /** The bytes of a device that the last chunk ended inside, from its '{'. */
   private carried: Buffer | undefined;
+  /** Whether this scan may carry a device over to the next one (not when end() reads the last carried device). */
   private mayCarry = true;
   /** Devices that start before this index of the current chunk were carried over to it already. */
   private uncarriedFrom = 0;
@@ -270,13 +271,13 @@ export class NcrScanner {
       this.carried = undefined;
       // The carried device with the start of this piece, copied apart: most devices end within it.
       const head = Buffer.concat([carried, piece.subarray(0, CARRY_LOOKAHEAD_BYTES)]);
-      if (mayCarry && this.scanWholeDevice(head, 0) && this.fastPathEnd > carried.length) {
+      if (mayCarry && this.scanWholeDevice(head, 0) && this.fastPathEnd !== MORE) {
         this.offset += carried.length;
         i = this.fastPathEnd - carried.length;
         state = State.AfterValue;
       } else {
-        // Read byte by byte from its start; a device is carried once at most, so pieces smaller than it
-        // cannot make the copies grow with the square of its size.
+        // Read with the whole piece behind it, and not carried again: a device is carried once at most, so
+        // pieces smaller than it cannot make the copies grow with the square of its size.
         chunk = Buffer.concat([carried, piece]);
         this.uncarriedFrom = 1;
       }

@@ -1,12 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BAIL, DeviceFastPath, MORE } from '../../src/transform/ncrDeviceFastPath';
+import { NCR_KEYS } from '../../src/transform/ncrFields';
 import { OVERSIZED_VALUE } from '../../src/transform/rules';
 import { SAMPLE_BYTES, SAMPLE_CSV, scanBytes } from './transform-helpers';
 
+// Built from NCR_KEYS, which the WebAssembly's own copy of the key bytes must agree with.
+const K = NCR_KEYS;
 const DEVICE =
-  '{"ChargeDeviceId":"a1","ChargeDeviceLocation":{"Latitude":"51.5","Address":{"Street":"x","PostCode":"rg1 2lu"}},' +
-  '"ChargeDeviceManufacturer":"APT","ChargeDeviceModel":12.5,"Connector":[{"RatedOutputkW":7,"Ok":true,"No":null}],' +
-  '"DateUpdated":"2020-01-03 10:00:00","LocationType":"Car park \\"A\\"","Flag":false}';
+  `{"ChargeDeviceId":"a1","${K.location}":{"Latitude":"51.5","${K.address}":{"Street":"x","${K.postcode}":"rg1 2lu"}},` +
+  `"${K.manufacturer}":"APT","${K.model}":12.5,"Connector":[{"RatedOutputkW":7,"Ok":true,"No":null}],` +
+  `"${K.dateUpdated}":"2020-01-03 10:00:00","${K.locationType}":"Car park \\"A\\"","Flag":false}`;
 
 function scanDevice(text: string, start = 0): { end: number; fast: DeviceFastPath } {
   const fast = new DeviceFastPath();
@@ -62,6 +65,8 @@ describe('the whole-device fast path', () => {
     ['a bad escape', '{"Notes":"\\x"}'],
     ['a trailing comma', '{"Notes":"a",}'],
     ['a bad literal', '{"Flag":tru}'],
+    ['a literal already wrong where the chunk ends', '{"Flag":tx'],
+    ['a \\u escape already wrong where the chunk ends', '{"Notes":"\\u00g'],
     ['a number with a leading zero', '{"Count":01}'],
     ['a byte outside the grammar', '{"Notes" "a"}'],
     ['nesting deeper than it goes', `{"Deep":${'['.repeat(40)}${']'.repeat(40)}}`],

@@ -28,6 +28,8 @@ const LEVEL_LOCATION: i32 = 1;
 const LEVEL_ADDRESS: i32 = 2;
 
 const RESULT: usize = memory.data(64);
+// The keys of NCR_KEYS in src/transform/ncrFields.ts, as UTF-8 bytes (test/unit/transform-device-fast-path.test.ts
+// builds its devices from NCR_KEYS, so the two cannot drift apart unnoticed).
 const KEY_MANUFACTURER: usize = memory.data<u8>([
   67, 104, 97, 114, 103, 101, 68, 101, 118, 105, 99, 101, 77, 97, 110, 117, 102, 97, 99, 116, 117, 114, 101, 114,
 ]);
@@ -41,6 +43,9 @@ const KEY_LOCATION: usize = memory.data<u8>([
 ]);
 const KEY_ADDRESS: usize = memory.data<u8>([65, 100, 100, 114, 101, 115, 115]);
 const KEY_POSTCODE: usize = memory.data<u8>([80, 111, 115, 116, 67, 111, 100, 101]);
+const LITERAL_TRUE: usize = memory.data<u8>([116, 114, 117, 101]);
+const LITERAL_FALSE: usize = memory.data<u8>([102, 97, 108, 115, 101]);
+const LITERAL_NULL: usize = memory.data<u8>([110, 117, 108, 108]);
 
 let base: usize = 0;
 let limit: i32 = 0;
@@ -54,11 +59,11 @@ export function inputPointer(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
 
-/** Room for `bytes` of input and 16 bytes of slack for the last vector load. */
-export function reserve(bytes: i32): void {
+/** Room for `bytes` of input and 16 bytes of slack for the last vector load; false when memory cannot grow. */
+export function reserve(bytes: i32): bool {
   const need = inputPointer() + <usize>bytes + 16;
   const have = (<usize>memory.size()) << 16;
-  if (need > have) memory.grow(<i32>((need - have + 0xffff) >> 16));
+  return need <= have || memory.grow(<i32>((need - have + 0xffff) >> 16)) >= 0;
 }
 
 function byteAt(i: i32): i32 {
@@ -156,7 +161,6 @@ function knownObject(i: i32, level: i32): i32 {
     i = skipWhitespace(i + 1);
     if (i >= limit) return MORE;
   }
-  return BAIL;
 }
 
 function fieldValue(i: i32, field: i32): i32 {
@@ -190,21 +194,18 @@ function value(i: i32, depth: i32): i32 {
   if (c == 0x22) return string(i);
   if (c == 0x7b) return depth < MAX_DEPTH ? object(i, depth + 1) : BAIL;
   if (c == 0x5b) return depth < MAX_DEPTH ? array(i, depth + 1) : BAIL;
-  if (c == 0x74) return literal(i, 0x65757274, 4); // "true"
-  if (c == 0x66) {
-    // "false": its first four bytes as one word, then the fifth.
-    if (i + 5 > limit) return MORE;
-    return byteAt(i + 4) == 0x65 ? literal(i, 0x736c6166, 5) : BAIL;
-  }
-  if (c == 0x6e) return literal(i, 0x6c6c756e, 4); // "null"
+  if (c == 0x74) return literal(i, LITERAL_TRUE, 4);
+  if (c == 0x66) return literal(i, LITERAL_FALSE, 5);
+  if (c == 0x6e) return literal(i, LITERAL_NULL, 4);
   if (c == 0x2d || isDigit(c)) return number(i);
   return BAIL;
 }
 
-/** A literal's first four bytes as one little-endian word (the fifth of "false" is checked by the caller). */
-function literal(i: i32, word: u32, length: i32): i32 {
-  if (i + length > limit) return MORE;
-  return load<u32>(base + <usize>i) == word ? i + length : BAIL;
+/** A literal at i; MORE only when the bytes there so far agree with it. */
+function literal(i: i32, literal: usize, length: i32): i32 {
+  const available = min(length, limit - i);
+  for (let k = 0; k < available; k++) if (byteAt(i + k) != <i32>load<u8>(literal + <usize>k)) return BAIL;
+  return available < length ? MORE : i + length;
 }
 
 function object(i: i32, depth: i32): i32 {
@@ -230,7 +231,6 @@ function object(i: i32, depth: i32): i32 {
     i = skipWhitespace(i + 1);
     if (i >= limit) return MORE;
   }
-  return BAIL;
 }
 
 function array(i: i32, depth: i32): i32 {
@@ -248,7 +248,6 @@ function array(i: i32, depth: i32): i32 {
     i = skipWhitespace(i + 1);
     if (i >= limit) return MORE;
   }
-  return BAIL;
 }
 
 function isHexDigit(c: i32): bool {
@@ -269,8 +268,9 @@ function string(i: i32): i32 {
     sawEscape = true;
     const e = byteAt(i + 1);
     if (e == 0x75) {
-      if (i + 6 > limit) return MORE;
-      for (let k = i + 2; k < i + 6; k++) if (!isHexDigit(byteAt(k))) return BAIL;
+      const end = min(i + 6, limit);
+      for (let k = i + 2; k < end; k++) if (!isHexDigit(byteAt(k))) return BAIL;
+      if (end < i + 6) return MORE;
       i += 6;
     } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
       i += 2;
@@ -278,7 +278,6 @@ function string(i: i32): i32 {
       return BAIL;
     }
   }
-  return BAIL;
 }
 
 /** A number at i (JSON's grammar); MORE when it may go on past the input. */
