@@ -63,6 +63,8 @@ function sortedKeys(map: Map<string, unknown>): string[] {
 export class DeviceAggregator {
   private tree: RowTree = new Map();
   private lastModel: { manufacturer: string; locationType: string; model: string; rows: ModelRows } | undefined;
+  /** The last device's row key, with what it was built from: a site's devices mostly share postcode and month. */
+  private lastRow = { postcode: '', month: '', key: rowKey('', '') };
   private stats: TransformStats = emptyStats();
 
   /** Values as JSON.parse would give them (undefined when absent), or OVERSIZED_VALUE; see rules.ts. */
@@ -97,7 +99,14 @@ export class DeviceAggregator {
     if (month === '') stats.monthMissing++;
 
     const rows = this.modelRows(deviceText(manufacturerValue), deviceText(locationTypeValue), model);
-    const key = rowKey(postcode.text, month);
+    const last = this.lastRow;
+    let key: string;
+    if (last.postcode === postcode.text && last.month === month) {
+      key = last.key;
+    } else {
+      key = rowKey(postcode.text, month);
+      this.lastRow = { postcode: postcode.text, month, key };
+    }
     rows.set(key, (rows.get(key) ?? 0) + 1);
   }
 
