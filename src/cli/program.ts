@@ -49,7 +49,13 @@ export function buildProgram(argv?: readonly string[]): Command {
   return program;
 }
 
-/** The first word of the arguments (after node and the script) that is not an option; the program's options take no value. */
+/**
+ * The command the arguments (after node and the script) name: their first word,
+ * when only --verbose comes before it. Any other option there (--help, a typo)
+ * is the program's to answer, with every command defined.
+ */
 function commandName(argv: readonly string[]): string | undefined {
-  return argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const args = argv.slice(2);
+  const at = args.findIndex((arg) => arg !== '--verbose');
+  return at >= 0 && !args[at].startsWith('-') ? args[at] : undefined;
 }

@@ -68,3 +68,21 @@ describe('the CLI surface', () => {
     expect(flags('demo')).toEqual(['--destination', '--keep-running', '--no-keep-running', '--json']);
   });
 });
+
+describe('the commands a command line defines', () => {
+  const defined = (...args: string[]): string[] =>
+    buildProgram(['node', 'uk-chargers', ...args]).commands.map((command) => command.name());
+  const every = buildProgram().commands.map((command) => command.name());
+
+  it('is only the command it runs, after --verbose too', () => {
+    expect(defined('transform', '--input', 'x.json')).toEqual(['transform']);
+    expect(defined('--verbose', 'schedule', 'list')).toEqual(['schedule']);
+  });
+
+  it('is every command for the program help, another option first, an unknown command or none', () => {
+    for (const args of [[], ['--help'], ['--help', 'transform'], ['-h', 'run'], ['--bogus', 'run'], ['trnasform']]) {
+      expect(defined(...args)).toEqual(every);
+    }
+    expect(every).toHaveLength(10);
+  });
+});
