@@ -20,7 +20,8 @@ async function main(input, output) {
   const target = resolve(output);
   const csv = new DigestStream();
   const stored = new FileStore(dirname(target)).put(basename(target), csv, { contentType: 'text/csv' });
-  const stats = await transformPayload(createReadStream(input), csv, { onProgress });
+  // 1 MiB reads, as the transform command's (and the file store's).
+  const stats = await transformPayload(createReadStream(input, { highWaterMark: 1 << 20 }), csv, { onProgress });
   await stored;
   const ended = process.hrtime.bigint();
   const seconds = (from) => Number(ended - from) / 1e9;

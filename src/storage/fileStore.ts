@@ -10,6 +10,9 @@ import { observeErrors } from '../streams/failStream';
 import { assertValidKey, type KeyKind } from './blobKey';
 import type { BlobInfo, BlobStore, PutOptions } from './blobStore';
 
+/** How much one read of a stored file takes. */
+const READ_CHUNK_BYTES = 1 << 20;
+
 /** Names of in-flight writes: hidden, next to their target, never listed as objects. */
 const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 /** Names of the locks conditional writes hold: hidden, next to their target, never listed as objects. */
@@ -91,7 +94,9 @@ export class FileStore implements BlobStore {
       await handle.close();
       throw new BlobNotFoundError(this.uriFor(key), 'get');
     }
-    return handle.createReadStream();
+    // 1 MiB reads rather than 64 KiB: a transform reading a staged payload otherwise waits on the disk a quarter
+    // of the time (BENCHMARKS.md, Profile).
+    return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
   }
 
   async head(key: string): Promise<BlobInfo | undefined> {
