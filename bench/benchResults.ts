@@ -103,7 +103,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   options: BenchOptions;
   /** Start-up cost: the transform of the bundled 5-device sample, whole process, by the CLI and the in-process runner. */
-  startup?: { input: string; cli: TimedRun[]; inProcess: TimedRun[] };
+  /** The transform command, the in-process runner and `node -e 0`, on the bundled sample. */
+  startup?: { input: string; cli: TimedRun[]; inProcess: TimedRun[]; node: TimedRun[] };
   /** Empty when the transform part was not run. */
   sizes: SizeResult[];
   /** Ours against read + JSON.parse, pandas and DuckDB on payloads without edge cases; empty when not run. */

@@ -62,10 +62,11 @@ export function formatReport(results: BenchResults): string {
       `load average ${results.loadAverage.start.map((load) => load.toFixed(1)).join(' ')} at start, ${results.loadAverage.end.map((load) => load.toFixed(1)).join(' ')} at end`,
   ];
   if (results.startup) {
-    const { input, cli, inProcess } = results.startup;
+    const { input, cli, inProcess, node } = results.startup;
     lines.push(
       `start-up (transform of ${input}, median of ${cli.length}, peak RSS the worst run): CLI ${fixed(medianSeconds(cli), 2)} s ` +
-        `(best ${fixed(bestSeconds(cli), 2)} s) and ${fixed(peakRss(cli), 0)} MB; in-process runner ${fixed(medianSeconds(inProcess), 2)} s and ${fixed(peakRss(inProcess), 0)} MB`,
+        `(best ${fixed(bestSeconds(cli), 2)} s) and ${fixed(peakRss(cli), 0)} MB; in-process runner ${fixed(medianSeconds(inProcess), 2)} s and ${fixed(peakRss(inProcess), 0)} MB; ` +
+        `\`node -e 0\` ${fixed(medianSeconds(node), 2)} s and ${fixed(peakRss(node), 0)} MB`,
     );
   }
   if (results.sizes.length > 0) {

@@ -94,7 +94,7 @@ async function main(cli: CliOptions): Promise<void> {
   const sizes: SizeResult[] = [];
   const anchors: AnchorSizeResult[] = [];
   if (python !== undefined) {
-    startup = await measureStartup(options.runs, outputDir);
+    startup = await measureStartup(STARTUP_ROUNDS_PER_RUN * options.runs, outputDir);
     for (const devices of options.sizes) {
       const payload = await ensurePayload(options.dataDir, payloadOptions(devices));
       logPayload(devices, payload);
@@ -169,19 +169,29 @@ function logPayload(devices: number, payload: BenchPayload): void {
 }
 
 /** Start-up cost: the CLI's and the in-process runner's transform of the bundled sample, alternating which goes first. */
+/** Start-up runs are short and noisy: three times the rounds of the other measurements. */
+const STARTUP_ROUNDS_PER_RUN = 3;
+
+/**
+ * Start-up: the transform command and the in-process runner on the bundled sample,
+ * and `node -e 0`, Node's own start-up on this machine at this moment, for scale.
+ */
 async function measureStartup(rounds: number, outputDir: string): Promise<NonNullable<BenchResults['startup']>> {
   log(`start-up cost: transform of ${STARTUP_SAMPLE}`);
   const output = join(outputDir, 'sample.csv');
   const cli = ['dist/client.js', 'transform', '--input', STARTUP_SAMPLE, '--output', output, '--json'];
   const runner = ['bench/transformRunner.cjs', STARTUP_SAMPLE, output];
-  const startup: NonNullable<BenchResults['startup']> = { input: STARTUP_SAMPLE, cli: [], inProcess: [] };
+  const arms = {
+    cli: { what: 'CLI', args: cli },
+    inProcess: { what: 'in-process runner', args: runner },
+    node: { what: '`node -e 0`', args: ['-e', '0'] },
+  } as const;
+  const startup: NonNullable<BenchResults['startup']> = { input: STARTUP_SAMPLE, cli: [], inProcess: [], node: [] };
+  const names = Object.keys(arms) as (keyof typeof arms)[];
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? (['cli', 'inProcess'] as const) : (['inProcess', 'cli'] as const);
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
     for (const arm of order) {
-      const run = await succeed(
-        `start-up (${arm === 'cli' ? 'CLI' : 'in-process runner'})`,
-        measureProcess('node', arm === 'cli' ? cli : runner),
-      );
+      const run = await succeed(`start-up (${arms[arm].what})`, measureProcess('node', [...arms[arm].args]));
       startup[arm].push(timed(run));
     }
   }
