@@ -42,9 +42,12 @@ export async function transformPayload(
   output: Writable,
   options: TransformOptions = {},
 ): Promise<TransformStats> {
-  const aggregator = new DeviceAggregator();
-  const scanner = new NcrScanner(aggregator);
+  let aggregator: DeviceAggregator;
   try {
+    // Inside the try: a scanner that cannot be built (its WebAssembly missing) must release the input too,
+    // or an unread S3 body times out later with nobody listening and ends the worker.
+    aggregator = new DeviceAggregator();
+    const scanner = new NcrScanner(aggregator);
     await scanPayload(
       input,
       scanner,

@@ -33,8 +33,10 @@ export async function buildWorker(): Promise<BuiltWorker> {
     );
     await copyFile(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
     await symlink(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-    // The bundled feed catalogue, which the configuration validates at start-up, as the image ships it.
+    // The bundled feed catalogue, which the configuration validates at start-up, and the transform's
+    // WebAssembly (build/, compiled by npm ci), as the image ships them.
     await symlink(join(REPO_ROOT, 'feeds'), join(root, 'feeds'), 'dir');
+    await symlink(join(REPO_ROOT, 'build'), join(root, 'build'), 'dir');
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve(join(dist, 'workflows')),
       logger: Runtime.instance().logger,
