@@ -14,6 +14,7 @@ import { productionActivityDeps } from './activities/productionDeps';
 import type { AppConfig } from './config';
 import { createRunVisibilityActivities } from './visibility/runVisibilityActivity';
 import { decideSearchAttributes, runSearchAttributeProblems } from './visibility/searchAttributeCheck';
+import { deviceModule } from './transform/ncrDeviceFastPath';
 
 /** `npm run build` writes this pre-bundled workflow code; without it the worker bundles from source at start. */
 const PREBUILT_BUNDLE = join(__dirname, 'workflow-bundle.js');
@@ -52,6 +53,8 @@ export async function createEtlWorker({
   chargePointsDeps,
 }: EtlWorkerOptions): Promise<Worker> {
   const logger = Runtime.instance().logger;
+  // The transform's WebAssembly: a deployment without it fails here, at start-up, rather than in every transform.
+  deviceModule();
   const { namespace } = config.temporal;
   const searchAttributes = await decideSearchAttributes(config.worker.searchAttributes, namespace, () =>
     runSearchAttributeProblems(connection, namespace),

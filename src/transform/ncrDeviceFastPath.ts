@@ -46,7 +46,8 @@ const enum Kind {
 
 let compiled: WebAssembly.Module | undefined;
 
-function deviceModule(): WebAssembly.Module {
+/** The compiled fast path, loaded once; throws, saying how to build it, when build/ncrDevice.wasm is missing. */
+export function deviceModule(): WebAssembly.Module {
   if (compiled === undefined) {
     let bytes: Buffer;
     try {

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
+import { transformPayload } from '../../src/transform/pipeline';
 
-// A scanner that cannot be built, as when build/ncrDevice.wasm is missing.
+// A scanner that cannot be built, as when build/ncrDevice.wasm is missing (vi.mock is hoisted above the imports).
 vi.mock('../../src/transform/ncrDeviceFastPath', () => ({
   BAIL: -1,
   MORE: -2,
@@ -14,7 +15,6 @@ vi.mock('../../src/transform/ncrDeviceFastPath', () => ({
 
 describe('transformPayload when its scanner cannot be built', () => {
   it('rejects and releases the input, which nobody would read or listen to otherwise', async () => {
-    const { transformPayload } = await import('../../src/transform/pipeline');
     const input = new PassThrough();
     await expect(transformPayload(input, new PassThrough())).rejects.toThrow("cannot load the scanner's WebAssembly");
     expect(input.destroyed).toBe(true);
