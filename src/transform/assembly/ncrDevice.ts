@@ -26,6 +26,7 @@ const FIELD_NONE: i32 = 7;
 const LEVEL_DEVICE: i32 = 0;
 const LEVEL_LOCATION: i32 = 1;
 const LEVEL_ADDRESS: i32 = 2;
+const LEVEL_NONE: i32 = 3;
 
 const RESULT: usize = memory.data(64);
 // The keys of NCR_KEYS in src/transform/ncrFields.ts, as UTF-8 bytes (test/unit/transform-device-fast-path.test.ts
@@ -95,7 +96,7 @@ export function scanDevice(start: i32, length: i32): i32 {
   base = inputPointer();
   limit = length;
   for (let f = 0; f < 5; f++) setField(f, KIND_ABSENT, 0, 0);
-  return knownObject(start, LEVEL_DEVICE);
+  return object(start, LEVEL_DEVICE, 0);
 }
 
 /** The first '"', '\\' or control byte at or after i (16 at a time), or limit. */
@@ -135,39 +136,11 @@ function keyField(level: i32, start: i32, end: i32): i32 {
   return keysEqual(start, end, KEY_POSTCODE, 8) ? FIELD_POSTCODE : FIELD_NONE;
 }
 
-function knownObject(i: i32, level: i32): i32 {
-  i = skipWhitespace(i + 1);
-  if (i >= limit) return MORE;
-  if (byteAt(i) == 0x7d) return i + 1;
-  while (true) {
-    if (byteAt(i) != 0x22) return BAIL;
-    const keyStart = i + 1;
-    const keyEnd = stringStop(keyStart);
-    if (keyEnd >= limit) return MORE;
-    if (byteAt(keyEnd) != 0x22) return BAIL;
-    const field = keyField(level, keyStart, keyEnd);
-    i = skipWhitespace(keyEnd + 1);
-    if (i >= limit) return MORE;
-    if (byteAt(i) != 0x3a) return BAIL;
-    i = skipWhitespace(i + 1);
-    if (i >= limit) return MORE;
-    i = field == FIELD_NONE ? value(i, 0) : fieldValue(i, field);
-    if (i < 0) return i;
-    i = skipWhitespace(i);
-    if (i >= limit) return MORE;
-    const c = byteAt(i);
-    if (c == 0x7d) return i + 1;
-    if (c != 0x2c) return BAIL;
-    i = skipWhitespace(i + 1);
-    if (i >= limit) return MORE;
-  }
-}
-
 function fieldValue(i: i32, field: i32): i32 {
   const c = byteAt(i);
   if (field == FIELD_LOCATION || field == FIELD_ADDRESS) {
     setField(FIELD_POSTCODE, KIND_ABSENT, 0, 0);
-    if (c == 0x7b) return knownObject(i, field == FIELD_LOCATION ? LEVEL_LOCATION : LEVEL_ADDRESS);
+    if (c == 0x7b) return object(i, field == FIELD_LOCATION ? LEVEL_LOCATION : LEVEL_ADDRESS, 0);
     return value(i, 0);
   }
   if (c == 0x22) {
@@ -192,7 +165,7 @@ function fieldValue(i: i32, field: i32): i32 {
 function value(i: i32, depth: i32): i32 {
   const c = byteAt(i);
   if (c == 0x22) return string(i);
-  if (c == 0x7b) return depth < MAX_DEPTH ? object(i, depth + 1) : BAIL;
+  if (c == 0x7b) return depth < MAX_DEPTH ? object(i, LEVEL_NONE, depth + 1) : BAIL;
   if (c == 0x5b) return depth < MAX_DEPTH ? array(i, depth + 1) : BAIL;
   if (c == 0x74) return literal(i, LITERAL_TRUE, 4);
   if (c == 0x66) return literal(i, LITERAL_FALSE, 5);
@@ -208,20 +181,35 @@ function literal(i: i32, literal: usize, length: i32): i32 {
   return available < length ? MORE : i + length;
 }
 
-function object(i: i32, depth: i32): i32 {
+/**
+ * An object, '{' at i: the device, its location or its address (`level`), whose keys are matched, or any
+ * other (LEVEL_NONE), only validated; `depth` counts the containers around it.
+ */
+function object(i: i32, level: i32, depth: i32): i32 {
   i = skipWhitespace(i + 1);
   if (i >= limit) return MORE;
   if (byteAt(i) == 0x7d) return i + 1;
   while (true) {
     if (byteAt(i) != 0x22) return BAIL;
-    i = string(i);
-    if (i < 0) return i;
+    let field = FIELD_NONE;
+    if (level == LEVEL_NONE) {
+      i = string(i);
+      if (i < 0) return i;
+    } else {
+      // A key that may matter is matched as it stands; an escaped one is left to the scanner to decode.
+      const keyStart = i + 1;
+      const keyEnd = stringStop(keyStart);
+      if (keyEnd >= limit) return MORE;
+      if (byteAt(keyEnd) != 0x22) return BAIL;
+      field = keyField(level, keyStart, keyEnd);
+      i = keyEnd + 1;
+    }
     i = skipWhitespace(i);
     if (i >= limit) return MORE;
     if (byteAt(i) != 0x3a) return BAIL;
     i = skipWhitespace(i + 1);
     if (i >= limit) return MORE;
-    i = value(i, depth);
+    i = field == FIELD_NONE ? value(i, depth) : fieldValue(i, field);
     if (i < 0) return i;
     i = skipWhitespace(i);
     if (i >= limit) return MORE;
