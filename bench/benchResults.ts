@@ -97,14 +97,25 @@ export interface BenchOptions {
   chart: string;
 }
 
+/**
+ * Start-up runs, without NODE_EXTRA_CA_CERTS (see measureStartup in bench/run.ts); when the
+ * environment sets it, the command and `node -e 0` are measured with it too.
+ */
+export interface StartupResult {
+  input: string;
+  cli: TimedRun[];
+  inProcess: TimedRun[];
+  node: TimedRun[];
+  withExtraCaCerts?: { cli: TimedRun[]; node: TimedRun[] };
+}
+
 /** What bench/results.json holds. */
 export interface BenchResults {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   options: BenchOptions;
-  /** Start-up cost: the transform of the bundled 5-device sample, whole process, by the CLI and the in-process runner. */
-  /** The transform command, the in-process runner and `node -e 0`, on the bundled sample. */
-  startup?: { input: string; cli: TimedRun[]; inProcess: TimedRun[]; node: TimedRun[] };
+  /** Start-up: the transform command, the in-process runner and `node -e 0` on the bundled sample, whole process. */
+  startup?: StartupResult;
   /** Empty when the transform part was not run. */
   sizes: SizeResult[];
   /** Ours against read + JSON.parse, pandas and DuckDB on payloads without edge cases; empty when not run. */

@@ -64,7 +64,7 @@ export function evaluateGoals(results: MeasuredResults): GoalOutcome[] {
 function transformGoals({ startup, sizes, anchors }: MeasuredResults): GoalOutcome[] {
   const goals: GoalOutcome[] = [];
 
-  const startupGoal = `start-up: \`transform\` of the bundled 5-device sample ≤ ${MAX_STARTUP_SECONDS} s wall (median) and ≤ ${MAX_STARTUP_PEAK_RSS_MB} MB peak RSS`;
+  const startupGoal = `start-up: \`transform\` of the bundled 5-device sample ≤ ${MAX_STARTUP_SECONDS} s wall (median) and ≤ ${MAX_STARTUP_PEAK_RSS_MB} MB peak RSS, without NODE_EXTRA_CA_CERTS`;
   goals.push(
     startup === undefined || startup.cli.length === 0
       ? { goal: startupGoal, met: false, detail: 'not measured' }
@@ -73,7 +73,12 @@ function transformGoals({ startup, sizes, anchors }: MeasuredResults): GoalOutco
           met: medianSeconds(startup.cli) <= MAX_STARTUP_SECONDS && peakRss(startup.cli) <= MAX_STARTUP_PEAK_RSS_MB,
           detail:
             `${medianSeconds(startup.cli).toFixed(2)} s, ${peakRss(startup.cli).toFixed(0)} MB ` +
-            `(\`node -e 0\`: ${medianSeconds(startup.node).toFixed(2)} s, ${peakRss(startup.node).toFixed(0)} MB)`,
+            `(\`node -e 0\`: ${medianSeconds(startup.node).toFixed(2)} s, ${peakRss(startup.node).toFixed(0)} MB)` +
+            (startup.withExtraCaCerts === undefined
+              ? ''
+              : `; with the environment's NODE_EXTRA_CA_CERTS, which Node 20 parses at every start: ` +
+                `${medianSeconds(startup.withExtraCaCerts.cli).toFixed(2)} s ` +
+                `(\`node -e 0\`: ${medianSeconds(startup.withExtraCaCerts.node).toFixed(2)} s)`),
         },
   );
 

@@ -62,11 +62,15 @@ export function formatReport(results: BenchResults): string {
       `load average ${results.loadAverage.start.map((load) => load.toFixed(1)).join(' ')} at start, ${results.loadAverage.end.map((load) => load.toFixed(1)).join(' ')} at end`,
   ];
   if (results.startup) {
-    const { input, cli, inProcess, node } = results.startup;
+    const { input, cli, inProcess, node, withExtraCaCerts } = results.startup;
     lines.push(
       `start-up (transform of ${input}, median of ${cli.length}, peak RSS the worst run): CLI ${fixed(medianSeconds(cli), 2)} s ` +
         `(best ${fixed(bestSeconds(cli), 2)} s) and ${fixed(peakRss(cli), 0)} MB; in-process runner ${fixed(medianSeconds(inProcess), 2)} s and ${fixed(peakRss(inProcess), 0)} MB; ` +
-        `\`node -e 0\` ${fixed(medianSeconds(node), 2)} s and ${fixed(peakRss(node), 0)} MB`,
+        `\`node -e 0\` ${fixed(medianSeconds(node), 2)} s and ${fixed(peakRss(node), 0)} MB` +
+        (withExtraCaCerts === undefined
+          ? ''
+          : `; with the environment's NODE_EXTRA_CA_CERTS (Node 20 parses it at every start): CLI ${fixed(medianSeconds(withExtraCaCerts.cli), 2)} s ` +
+            `and ${fixed(peakRss(withExtraCaCerts.cli), 0)} MB, \`node -e 0\` ${fixed(medianSeconds(withExtraCaCerts.node), 2)} s and ${fixed(peakRss(withExtraCaCerts.node), 0)} MB`),
     );
   }
   if (results.sizes.length > 0) {
