@@ -175,12 +175,11 @@ const STARTUP_ROUNDS_PER_RUN = 3;
 /**
  * Node 20 parses the whole bundle NODE_EXTRA_CA_CERTS names at every start, before
  * running any code (OpenSSL 3 is slow at it: nodejs/node#40524; Node 22 and later
- * wait for the first TLS connection). This machine's environment sets it for its
- * proxy, which adds 0.08 s to every Node 20 process, `node -e 0` included: more
- * than the command's own start-up. The goal is the command's start-up, so the
- * runs judged leave the variable out; when the
- * environment sets it, the command and `node -e 0` are also run with it, and the
- * report shows both.
+ * wait for the first TLS connection). Our bench machine's environment sets it for
+ * its proxy, which adds 0.08 s to every Node 20 process, `node -e 0` included:
+ * more than the command's own start-up. The goal is the command's start-up, so the
+ * runs judged leave the variable out; when the environment sets it, the command
+ * and `node -e 0` are also run with it, and the report shows both.
  */
 const EXTRA_CA_CERTS = 'NODE_EXTRA_CA_CERTS';
 
